@@ -1,0 +1,89 @@
+"""The contract between adapters and the core: every platform event becomes an Incoming, every reply an Outgoing.
+
+Adapters decide *whether* a message is addressed to the bot (mention, reply, DM) and translate; the core decides
+what to do. Nothing here knows a chat platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Platform = Literal["telegram", "discord", "console"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the user sent, already downloaded by the adapter to ``path``."""
+
+    kind: Literal["image", "video", "file"]
+    path: str
+    size_bytes: int = 0
+    mime_type: str | None = None
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One user action: a message, a command or a button press."""
+
+    platform: Platform
+    chat_id: str
+    user_id: str
+    text: str = ""
+    user_name: str = ""
+    language: str | None = None
+    is_group: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    #: The bot's clip this message replies to (the adapter maps its platform message to our clip id).
+    reply_to_clip_id: int | None = None
+    #: A button's payload, e.g. "remix:12"; set instead of (or with) text.
+    button: str | None = None
+    #: The platform's id of the message, for replies.
+    message_id: str | None = None
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button under a message. ``payload`` is short (Telegram allows 64 bytes) and holds only ids."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Something to show. ``kind`` says which of the optional fields matter.
+
+    - ``text``: a message (``text``, ``buttons``).
+    - ``progress``: a message to create once and then edit in place, identified by ``progress_key``.
+    - ``clip``: a video file with ``caption`` and ``buttons``; ``clip_id`` lets the adapter store file ids.
+    - ``invoice``: a purchase (``pack_id``, ``title``, ``price``, ``credits``).
+    - ``toast``: a short answer to a button press, seen only by the presser.
+    """
+
+    kind: Literal["text", "progress", "clip", "invoice", "toast"]
+    chat_id: str
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    progress_key: str | None = None
+    #: 0..1 for the bar; ``None`` while queued.
+    progress: float | None = None
+    done: bool = False
+    clip_id: int | None = None
+    clip_path: str | None = None
+    thumbnail_path: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    file_ids: dict[str, str] = field(default_factory=dict)
+    pack_id: str | None = None
+    title: str | None = None
+    price: int | None = None
+    credits: int | None = None
+    #: The platform message this answers, when the adapter gave one.
+    reply_to_message_id: str | None = None

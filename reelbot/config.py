@@ -1,0 +1,231 @@
+"""Effective configuration: environment variables over an optional ``reelbot.toml`` over defaults.
+
+Environment variables are the operator's interface (DESIGN.md lists them); the TOML file holds the longer
+tables (pricing, limits, credit packs). Any bad value stops start-up with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
+
+#: Where the embedded defaults keep their files, relative to the working directory.
+DATA_DIR = Path("data")
+#: The file read for pricing and limits unless ``REELBOT_CONFIG`` names another.
+DEFAULT_CONFIG_FILE = Path("reelbot.toml")
+
+
+class ConfigError(Exception):
+    """A setting has a value reelbot cannot use; ``str()`` is the one line shown to the operator."""
+
+
+class Pricing(BaseModel):
+    """Credits per generated second, by resolution tier and aspect shape (square vs wide/vertical)."""
+
+    per_second: dict[str, dict[str, int]] = Field(
+        default_factory=lambda: {
+            "480p": {"square": 4, "wide": 5},
+            "720p": {"square": 8, "wide": 16},
+            "1080p": {"square": 20, "wide": 40},
+        }
+    )
+    #: Quotes above this many credits ask the user to confirm first.
+    confirm_above: int = 200
+
+    @field_validator("per_second")
+    @classmethod
+    def _every_tier_priced(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for tier in ("480p", "720p", "1080p"):
+            shapes = value.get(tier)
+            if not shapes or set(shapes) != {"square", "wide"}:
+                raise ValueError(f"pricing.per_second.{tier} needs exactly 'square' and 'wide' prices")
+            if any(price < 0 for price in shapes.values()):
+                raise ValueError(f"pricing.per_second.{tier} prices must be >= 0")
+        return value
+
+
+class CreditPack(BaseModel):
+    """A pack sold for Telegram Stars."""
+
+    id: str
+    credits: int = Field(gt=0)
+    stars: int = Field(gt=0)
+    title: str
+
+
+class Credits(BaseModel):
+    """Free credits and what can be bought."""
+
+    #: Granted once per user per UTC day by the scheduler.
+    daily_free: int = Field(default=100, ge=0)
+    #: The daily grant tops the balance up to at most this many credits.
+    daily_cap: int = Field(default=300, ge=0)
+    #: Granted once, on a user's first message.
+    welcome: int = Field(default=200, ge=0)
+    packs: list[CreditPack] = Field(
+        default_factory=lambda: [
+            CreditPack(id="small", credits=500, stars=50, title="500 credits"),
+            CreditPack(id="medium", credits=1200, stars=100, title="1200 credits"),
+            CreditPack(id="large", credits=3000, stars=220, title="3000 credits"),
+        ]
+    )
+
+
+class Limits(BaseModel):
+    """Guards against inputs that would hurt the service."""
+
+    max_prompt_chars: int = Field(default=2000, gt=0)
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_image_pixels: int = Field(default=40_000_000, gt=0)
+    max_video_seconds: float = Field(default=60.0, gt=0)
+    max_video_pixels: int = Field(default=1920 * 1080, gt=0)
+    #: Queued (not yet running) jobs one user may have at once.
+    max_queued_per_user: int = Field(default=5, gt=0)
+    #: Seconds a job may run before it is stopped and refunded.
+    job_timeout_s: float = Field(default=1800.0, gt=0)
+    max_attempts: int = Field(default=2, gt=0)
+
+
+class EngineOptions(BaseModel):
+    """Memory and speed options passed to the pipeline loader."""
+
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    cpu_offload: bool = False
+    vae_tiling: bool = False
+    group_offload: bool = False
+    compile: bool = False
+    first_block_cache: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: Denoising steps per pass; the embedded tiny model needs few.
+    num_inference_steps: int | None = Field(default=None, gt=0)
+    guidance_scale: float | None = None
+    #: Compatible jobs run as one pipeline call, up to this many videos.
+    max_batch: int = Field(default=4, gt=0)
+    #: Seconds a worker waits for more compatible jobs before it starts a batch.
+    batch_window_s: float = Field(default=0.5, ge=0)
+
+
+class Tier(BaseModel):
+    name: str
+    #: Lower runs first; within a tier users take turns.
+    priority: int = 0
+
+
+class Settings(BaseSettings):
+    """Everything reelbot reads at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REELBOT_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    database_url: str = Field(default=f"sqlite+aiosqlite:///{DATA_DIR / 'reelbot.db'}")
+    model: str = "embedded"
+    device: Literal["auto", "cuda", "cpu", "mps"] = "auto"
+    media_dir: Path = DATA_DIR / "media"
+    redis_url: str | None = None
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
+    telegram_api_file_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_FILE_URL")
+    discord_bot_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_BOT_TOKEN")
+    discord_api_base_url: str | None = Field(default=None, validation_alias="DISCORD_API_BASE_URL")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="DISCORD_GUILD_IDS")
+
+    pricing: Pricing = Field(default_factory=Pricing)
+    credits: Credits = Field(default_factory=Credits)
+    limits: Limits = Field(default_factory=Limits)
+    engine: EngineOptions = Field(default_factory=EngineOptions)
+    tiers: list[Tier] = Field(default_factory=lambda: [Tier(name="fast", priority=0), Tier(name="relax", priority=1)])
+    #: Platform chat ids (e.g. ``telegram:-100123``) where shared clips are posted.
+    showcase_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("admins", "showcase_channels", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _comma_ints(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [int(item) for item in value.split(",") if item.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("admins")
+    @classmethod
+    def _platform_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            platform, _, external = item.partition(":")
+            if not platform or not external:
+                raise ValueError(f"{item!r} is not platform:user_id (e.g. telegram:12345)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("use a sqlite+aiosqlite:/// or postgresql+asyncpg:// URL")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("REELBOT_CONFIG", DEFAULT_CONFIG_FILE))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    def masked(self) -> dict[str, Any]:
+        """The configuration as JSON-ready data, secrets shown as ``***``."""
+        return self.model_dump(mode="json")  # SecretStr dumps as '**********'
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the configuration, turning a validation error into one readable :class:`ConfigError`."""
+    try:
+        return Settings(**overrides)
+    except SettingsError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "configuration"
+        env = _env_name(where)
+        raise ConfigError(f"invalid setting {env}: {first['msg']} (got {first.get('input')!r})") from None
+
+
+def _env_name(location: str) -> str:
+    aliases = {
+        "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
+        "discord_guild_ids": "DISCORD_GUILD_IDS",
+    }
+    if location.upper().startswith(("TELEGRAM_", "DISCORD_")):
+        return location.upper()
+    if location in aliases:
+        return aliases[location]
+    return "REELBOT_" + location.replace(".", "__").upper()
