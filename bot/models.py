@@ -134,3 +134,18 @@ class Payment(SQLModel, table=True):
     status: str = Field(default="paid", max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     refunded_at: datetime | None = None
+
+
+class ClipMessage(SQLModel, table=True):
+    """Which platform message shows which clip, so a reply to it puts that clip in focus (even after a restart)."""
+
+    __tablename__ = "clip_message"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_external_id", "message_id", name="uq_clip_message_platform_chat_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_external_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    clip_id: int = Field(foreign_key="clip.id", index=True)
