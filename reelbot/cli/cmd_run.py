@@ -1,0 +1,29 @@
+"""``reelbot run telegram|discord``: run a platform adapter with tokens from the environment."""
+
+from __future__ import annotations
+
+import click
+
+from reelbot.cli import cli
+from reelbot.config import load_settings
+
+
+@cli.group()
+def run() -> None:
+    """Run the bot on a chat platform."""
+
+
+@run.command("telegram")
+def run_telegram() -> None:
+    """Telegram (TELEGRAM_BOT_TOKEN; polling, or a webhook when REELBOT_WEBHOOK_URL is set)."""
+    from adapters.telegram.app import main as telegram_main
+
+    telegram_main(load_settings())
+
+
+@run.command("discord")
+def run_discord() -> None:
+    """Discord (DISCORD_BOT_TOKEN)."""
+    from adapters.discord.app import main as discord_main
+
+    discord_main(load_settings())
