@@ -16,7 +16,8 @@ FINISHED = (SUCCEEDED, FAILED, CANCELLED)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Aware UTC: SQLModel maps ``datetime`` fields to ``UTCDateTime``, which refuses naive values."""
+    return datetime.now(timezone.utc)
 
 
 class Job(SQLModel, table=True):
