@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
+
 #: Where the embedded defaults keep their files, relative to the working directory.
 DATA_DIR = Path("data")
 #: The file read for pricing and limits unless ``REELBOT_CONFIG`` names another.
@@ -28,58 +30,6 @@ DEFAULT_CONFIG_FILE = Path("reelbot.toml")
 
 class ConfigError(Exception):
     """A setting has a value reelbot cannot use; ``str()`` is the one line shown to the operator."""
-
-
-class Pricing(BaseModel):
-    """Credits per generated second, by resolution tier and aspect shape (square vs wide/vertical)."""
-
-    per_second: dict[str, dict[str, int]] = Field(
-        default_factory=lambda: {
-            "480p": {"square": 4, "wide": 5},
-            "720p": {"square": 8, "wide": 16},
-            "1080p": {"square": 20, "wide": 40},
-        }
-    )
-    #: Quotes above this many credits ask the user to confirm first.
-    confirm_above: int = 200
-
-    @field_validator("per_second")
-    @classmethod
-    def _every_tier_priced(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-        for tier in ("480p", "720p", "1080p"):
-            shapes = value.get(tier)
-            if not shapes or set(shapes) != {"square", "wide"}:
-                raise ValueError(f"pricing.per_second.{tier} needs exactly 'square' and 'wide' prices")
-            if any(price < 0 for price in shapes.values()):
-                raise ValueError(f"pricing.per_second.{tier} prices must be >= 0")
-        return value
-
-
-class CreditPack(BaseModel):
-    """A pack sold for Telegram Stars."""
-
-    id: str
-    credits: int = Field(gt=0)
-    stars: int = Field(gt=0)
-    title: str
-
-
-class Credits(BaseModel):
-    """Free credits and what can be bought."""
-
-    #: Granted once per user per UTC day by the scheduler.
-    daily_free: int = Field(default=100, ge=0)
-    #: The daily grant tops the balance up to at most this many credits.
-    daily_cap: int = Field(default=300, ge=0)
-    #: Granted once, on a user's first message.
-    welcome: int = Field(default=200, ge=0)
-    packs: list[CreditPack] = Field(
-        default_factory=lambda: [
-            CreditPack(id="small", credits=500, stars=50, title="500 credits"),
-            CreditPack(id="medium", credits=1200, stars=100, title="1200 credits"),
-            CreditPack(id="large", credits=3000, stars=220, title="3000 credits"),
-        ]
-    )
 
 
 class Limits(BaseModel):
