@@ -20,6 +20,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from engine.options import EngineOptions  # noqa: F401  (re-exported: it lived here first)
+
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
 
 #: Where the embedded defaults keep their files, relative to the working directory.
@@ -45,24 +47,6 @@ class Limits(BaseModel):
     #: Seconds a job may run before it is stopped and refunded.
     job_timeout_s: float = Field(default=1800.0, gt=0)
     max_attempts: int = Field(default=2, gt=0)
-
-
-class EngineOptions(BaseModel):
-    """Memory and speed options passed to the pipeline loader."""
-
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    cpu_offload: bool = False
-    vae_tiling: bool = False
-    group_offload: bool = False
-    compile: bool = False
-    first_block_cache: float = Field(default=0.0, ge=0.0, le=1.0)
-    #: Denoising steps per pass; the embedded tiny model needs few.
-    num_inference_steps: int | None = Field(default=None, gt=0)
-    guidance_scale: float | None = None
-    #: Compatible jobs run as one pipeline call, up to this many videos.
-    max_batch: int = Field(default=4, gt=0)
-    #: Seconds a worker waits for more compatible jobs before it starts a batch.
-    batch_window_s: float = Field(default=0.5, ge=0)
 
 
 class Tier(BaseModel):

@@ -1,0 +1,30 @@
+"""Memory and speed options for the pipeline loader and the worker (``[engine]`` in reelbot.toml)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class EngineOptions(BaseModel):
+    """Memory and speed options passed to the pipeline loader."""
+
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    #: Keep only the running component on the GPU (diffusers ``enable_model_cpu_offload``).
+    cpu_offload: bool = False
+    #: Decode the video in tiles so 720p/1080p fit smaller GPUs.
+    vae_tiling: bool = False
+    #: Stream transformer blocks to the GPU in groups (lowest memory, slower).
+    group_offload: bool = False
+    #: ``torch.compile`` the transformer's repeated blocks (slow first call, faster after).
+    compile: bool = False
+    #: First Block Cache threshold; 0 turns it off, ~0.05-0.2 skips work between similar steps.
+    first_block_cache: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: Denoising steps per pass; the embedded tiny model needs few.
+    num_inference_steps: int | None = Field(default=None, gt=0)
+    guidance_scale: float | None = None
+    #: Compatible jobs run as one pipeline call, up to this many videos.
+    max_batch: int = Field(default=4, gt=0)
+    #: Seconds a worker waits for more compatible jobs before it starts a batch.
+    batch_window_s: float = Field(default=0.5, ge=0)

@@ -1,0 +1,145 @@
+"""A tiny LTX-Video pipeline built from configs, so tests and newcomers can run every operation in seconds.
+
+The weights are random: the output is coloured noise, but every tensor goes through the same diffusers code
+(``LTXConditionPipeline``: T5 text encoder, transformer, causal video VAE, flow-matching scheduler) and the
+same ``save_pretrained`` / ``from_pretrained`` path a real model takes. Nothing is downloaded: the tokenizer is
+a word-level vocabulary made with the ``tokenizers`` library and the text encoder comes from a ``T5Config``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: Words the tiny tokenizer knows; anything else becomes ``<unk>``. Enough for tests and demos to differ.
+_WORDS = """
+a an the and or of in on at to from with by for over under into through near behind above below
+is are was be walking running flying swimming dancing jumping sitting standing falling rising moving
+cat dog bird fish horse fox bear lion tiger wolf owl whale dolphin dragon robot person man woman child
+car train boat ship plane bike rocket city street forest beach ocean sea river lake mountain hill desert
+snow rain storm sun moon star sky cloud clouds fire water light night day morning evening sunset sunrise
+red orange yellow green blue purple pink black white gray golden silver bright dark neon soft warm cold
+big small tiny giant old new fast slow calm wild happy sad quiet loud beautiful cinematic slowly quickly
+camera pan zoom close up wide shot view aerial drone tracking portrait landscape scene style film anime
+painting watercolor cartoon realistic photo sketch pixel retro futuristic vintage
+make it more less turn change into add remove keep continue loop blend cut extend then after before end
+""".split()
+
+#: The special tokens, in T5's order.
+_SPECIALS = ["<pad>", "</s>", "<unk>"]
+
+#: Profile the engine reads beside the model (native sizes, steps): tiny sizes keep CPU runs fast.
+TINY_PROFILE = {
+    "name": "tiny-ltx",
+    "random_weights": True,
+    "fps": 24,
+    "max_frames_per_pass": 49,
+    "overlap_frames": 9,
+    "num_inference_steps": 2,
+    "guidance_scale": 1.0,
+    "max_sequence_length": 32,
+    "decode_timestep": 0.0,
+    "sizes": {
+        tier: {"16:9": [96, 64], "9:16": [64, 96], "1:1": [64, 64]} for tier in ("480p", "720p", "1080p")
+    },
+}
+
+PROFILE_FILE = "reelbot.json"
+
+
+def build_tokenizer():
+    """A word-level fast tokenizer that appends ``</s>`` like T5's, wrapped so ``from_pretrained`` loads it."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
+    from tokenizers.models import WordLevel
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {token: index for index, token in enumerate(_SPECIALS + sorted(set(_WORDS)))}
+    backend = Tokenizer(WordLevel(vocab=vocab, unk_token="<unk>"))
+    backend.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    backend.post_processor = processors.TemplateProcessing(
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", vocab["</s>"])]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        model_max_length=int(TINY_PROFILE["max_sequence_length"]),
+        padding_side="right",
+    )
+
+
+def build_tiny_pipeline(seed: int = 0):
+    """The tiny ``LTXConditionPipeline`` in memory (random weights, reproducible from ``seed``)."""
+    import torch
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXConditionPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    tokenizer = build_tokenizer()
+    torch.manual_seed(seed)
+    text_encoder = T5EncoderModel(
+        T5Config(
+            vocab_size=len(tokenizer),
+            d_model=32,
+            d_kv=8,
+            d_ff=64,
+            num_layers=1,
+            num_heads=4,
+            relative_attention_num_buckets=8,
+            pad_token_id=0,
+            eos_token_id=1,
+            decoder_start_token_id=0,
+        )
+    )
+    torch.manual_seed(seed)
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=2,
+        attention_head_dim=8,
+        cross_attention_dim=16,
+        num_layers=1,
+        caption_channels=32,
+    )
+    torch.manual_seed(seed)
+    # patch_size 4 and three 2x space-time downsamplings give LTX's real ratios: 32x in space, 8x in time.
+    vae = AutoencoderKLLTXVideo(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, True, False),
+        decoder_spatio_temporal_scaling=(True, True, True, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1),
+        timestep_conditioning=False,
+        patch_size=4,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    scheduler = FlowMatchEulerDiscreteScheduler()
+    return LTXConditionPipeline(
+        scheduler=scheduler, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, transformer=transformer
+    )
+
+
+def write_tiny_pipeline(directory: Path | str, seed: int = 0) -> Path:
+    """Build the tiny pipeline and ``save_pretrained`` it (plus the engine profile) into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    build_tiny_pipeline(seed).save_pretrained(directory)
+    (directory / PROFILE_FILE).write_text(json.dumps(TINY_PROFILE, indent=2) + "\n")
+    return directory
