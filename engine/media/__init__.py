@@ -1,0 +1,21 @@
+"""Media in and out: safe decoding of uploads, H.264 MP4 encoding within a size limit, thumbnails, probing."""
+
+from engine.media.decode import LoadedVideo, load_image, load_video
+from engine.media.encode import encode_mp4, thumbnail
+from engine.media.frames import fit_frames, retime, to_uint8
+from engine.media.limits import MediaLimits
+from engine.media.probe import VideoInfo, probe
+
+__all__ = [
+    "LoadedVideo",
+    "MediaLimits",
+    "VideoInfo",
+    "encode_mp4",
+    "fit_frames",
+    "load_image",
+    "load_video",
+    "probe",
+    "retime",
+    "thumbnail",
+    "to_uint8",
+]

@@ -1,0 +1,59 @@
+"""Frame arrays (``uint8``, shape ``(frames, height, width, 3)``): resize, retime and seam helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+
+def to_uint8(frames: np.ndarray) -> np.ndarray:
+    """Pipeline output (floats in 0..1) as ``uint8`` frames; ``uint8`` input passes through."""
+    if frames.dtype == np.uint8:
+        return frames
+    return (np.clip(frames, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def fit_frame(frame: np.ndarray | Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """One frame cropped to the aspect of ``size`` (centre) and resized to exactly ``size`` = (width, height)."""
+    image = frame if isinstance(frame, Image.Image) else Image.fromarray(frame)
+    image = image.convert("RGB")
+    width, height = size
+    if image.size == (width, height):
+        return np.asarray(image)
+    src_w, src_h = image.size
+    scale = max(width / src_w, height / src_h)
+    crop_w, crop_h = min(src_w, round(width / scale)), min(src_h, round(height / scale))
+    left, top = (src_w - crop_w) // 2, (src_h - crop_h) // 2
+    box = (left, top, left + crop_w, top + crop_h)
+    return np.asarray(image.resize((width, height), Image.Resampling.BICUBIC, box=box))
+
+
+def fit_frames(frames: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Every frame through :func:`fit_frame`; a no-op when the size already matches."""
+    if frames.shape[2] == size[0] and frames.shape[1] == size[1]:
+        return frames
+    return np.stack([fit_frame(frame, size) for frame in frames])
+
+
+def retime(frames: np.ndarray, src_fps: float, dst_fps: float, num_frames: int) -> np.ndarray:
+    """``num_frames`` frames at ``dst_fps`` sampled (nearest) from ``frames`` at ``src_fps``; holds the last frame."""
+    if len(frames) == 0:
+        raise ValueError("retime needs at least one frame")
+    times = np.arange(num_frames) / float(dst_fps)
+    index = np.minimum(np.round(times * src_fps).astype(int), len(frames) - 1)
+    return frames[index]
+
+
+def crossfade_into(frames: np.ndarray, anchor: np.ndarray, ramp: int, *, at_end: bool) -> np.ndarray:
+    """Ease the first (or last) ``ramp`` frames toward ``anchor`` so the edge frame equals it exactly.
+
+    This is the seam treatment for conditioned edges: the model was asked to keep the anchor there, and
+    the pixels of the anchor itself are the best version of it (no VAE round trip).
+    """
+    out = frames.astype(np.float32)
+    ramp = max(1, min(ramp, len(frames)))
+    weights = np.linspace(1.0, 0.0, ramp, endpoint=False, dtype=np.float32)  # 1 at the edge, fading inward
+    for offset, weight in enumerate(weights):
+        index = len(frames) - 1 - offset if at_end else offset
+        out[index] = weight * anchor.astype(np.float32) + (1.0 - weight) * out[index]
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
