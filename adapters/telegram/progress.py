@@ -1,0 +1,122 @@
+"""Progress messages: one message per job, created once and then edited in place.
+
+Telegram refuses an edit that changes nothing ("message is not modified") and punishes frequent edits with
+flood waits, so each board remembers what it shows, drops identical updates, and coalesces updates that come
+faster than one edit per :data:`EDIT_INTERVAL_S`: the latest text wins and is shown when the interval is over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
+
+from bot.messages import Outgoing
+
+_LOG = logging.getLogger(__name__)
+
+#: Seconds between two edits of the same message (Telegram tolerates about one edit per second per chat).
+EDIT_INTERVAL_S = 2.5
+
+#: A rendered board: the HTML text and the keyboard shown under it.
+View = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass
+class _Board:
+    chat_id: int
+    message_id: int | None = None
+    shown: View | None = None
+    pending: View | None = None
+    done: bool = False
+    last_edit: float = 0.0
+    flusher: asyncio.Task | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class ProgressBoards:
+    """All live progress messages, by ``Outgoing.progress_key``."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        view: Callable[[Outgoing], View],
+        send: Callable[[Callable[[], Awaitable]], Awaitable],
+        edit_interval_s: float = EDIT_INTERVAL_S,
+    ) -> None:
+        self._bot = bot
+        self._view = view
+        self._send = send
+        self._interval = edit_interval_s
+        self._boards: dict[str, _Board] = {}
+
+    async def show(self, out: Outgoing) -> None:
+        """Create the key's message, or schedule an edit of it."""
+        key = out.progress_key or f"{out.chat_id}:anonymous"
+        view = self._view(out)
+        board = self._boards.get(key)
+        if board is None:
+            board = self._boards[key] = _Board(chat_id=int(out.chat_id), last_edit=time.monotonic())
+            board.done = out.done
+            async with board.lock:
+                text, markup = view
+                message = await self._send(lambda: self._bot.send_message(
+                    board.chat_id, text[: MessageLimit.MAX_TEXT_LENGTH], parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                ))
+                board.message_id, board.shown, board.last_edit = message.message_id, view, time.monotonic()
+            self._forget_if_finished(key, board)
+            return
+        board.pending, board.done = view, board.done or out.done
+        if board.flusher is None:  # one flusher per board: it shows the latest view when the interval is over
+            board.flusher = asyncio.create_task(self._flush_when_due(key, board))
+
+    async def close(self) -> None:
+        """Cancel scheduled edits (on shutdown)."""
+        tasks = [board.flusher for board in self._boards.values() if board.flusher is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._boards.clear()
+
+    async def idle(self) -> None:
+        """Wait until every scheduled edit was made (tests and orderly shutdown)."""
+        while tasks := [board.flusher for board in self._boards.values() if board.flusher is not None]:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _flush_when_due(self, key: str, board: _Board) -> None:
+        try:
+            while board.pending is not None:
+                await asyncio.sleep(max(0.0, board.last_edit + self._interval - time.monotonic()))
+                async with board.lock:  # waits for the message to exist
+                    try:
+                        await self._edit(board)
+                    except Exception:  # noqa: BLE001  (a lost progress edit must not stop the next one)
+                        _LOG.exception("progress edit failed for %s", key)
+        finally:
+            board.flusher = None
+        self._forget_if_finished(key, board)
+
+    async def _edit(self, board: _Board) -> None:
+        view, board.pending = board.pending, None
+        if view is not None and view != board.shown and board.message_id is not None:
+            text, markup = view
+            try:
+                await self._send(lambda: self._bot.edit_message_text(
+                    text[: MessageLimit.MAX_TEXT_LENGTH], chat_id=board.chat_id, message_id=board.message_id,
+                    parse_mode=ParseMode.HTML, reply_markup=markup,
+                ))
+            except BadRequest as exc:
+                if "not modified" not in exc.message.lower():
+                    raise
+            board.shown, board.last_edit = view, time.monotonic()
+
+    def _forget_if_finished(self, key: str, board: _Board) -> None:
+        if board.done and board.pending is None and board.flusher is None:
+            self._boards.pop(key, None)
