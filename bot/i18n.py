@@ -1,0 +1,201 @@
+"""Every sentence the bot says, in English and Chinese. Replies follow the user's language."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "en": "Hi {name}! I make short videos from your words.\n"
+        "Describe a scene, e.g. \u201ca golden retriever on a windowsill, vertical, 10 s\u201d.\n"
+        "Reply to a clip to change it: \u201cmake it night\u201d, \u201cloop it\u201d, \u201ccontinue\u201d.\n"
+        "You have {balance} credits.",
+        "zh": "你好，{name}！我可以把你的描述变成短视频。\n"
+        "描述一个场景，例如“窗台上犹豫的金毛，竖屏，10秒”。\n"
+        "回复某个视频即可修改它：“改成夜晚”“做成循环”“接着拍”。\n"
+        "你有 {balance} 积分。",
+    },
+    "help": {
+        "en": "What I can do:\n"
+        "\u2022 Describe a scene to make a video (add \u201cvertical\u201d, \u201csquare\u201d, \u201c720p\u201d, \u201c10 s\u201d, \u201c2 versions\u201d).\n"
+        "\u2022 Send a photo (with a caption) to animate it.\n"
+        "\u2022 Reply to a clip or name it (#12): \u201cmake it blue\u201d (remix), \u201ckeep the first 2 seconds and make him jump\u201d"
+        " (re-cut), \u201ccontinue\u201d (extend), \u201cloop it\u201d, \u201cblend it with #7\u201d.\n"
+        "\u2022 Storyboard: lines like \u201c0s: a seed / 5s: a tree\u201d, or \u201cadd a card at 5s: ...\u201d then \u201crender\u201d.\n"
+        "\u2022 /balance, /history, /buy, /settings, /cancel.",
+        "zh": "我能做的：\n"
+        "\u2022 描述一个场景来生成视频（可加“竖屏”“正方形”“高清”“10秒”“两个版本”）。\n"
+        "\u2022 发送照片（可带说明）让它动起来。\n"
+        "\u2022 回复某个视频或用编号（#12）：“改成蓝色”（重制）、“保留前2秒，后面让他跳起来”（重剪）、“接着拍”（延长）、“做成循环”、“把它和#7连起来”。\n"
+        "\u2022 分镜：每行一张卡片，如“第0秒：种子 第5秒：大树”，或“在第5秒加一张卡片：……”，然后说“渲染”。\n"
+        "\u2022 /balance 余额、/history 历史、/buy 充值、/settings 设置、/cancel 取消。",
+    },
+    "balance": {"en": "Your balance: {balance} credits.", "zh": "你的余额：{balance} 积分。"},
+    "insufficient_credits": {
+        "en": "This costs {price} credits but you have {balance}. Get more with /buy, wait for tomorrow's free "
+        "credits, or pick cheaper settings (480p, shorter, fewer versions).",
+        "zh": "这需要 {price} 积分，你只有 {balance} 积分。可以用 /buy 充值、等待明天的免费积分，或选择更便宜的设置（480p、更短、更少版本）。",
+    },
+    "confirm": {
+        "en": "{what} will cost {price} credits (balance {balance}). Go ahead?",
+        "zh": "{what} 需要 {price} 积分（余额 {balance}）。确定吗？",
+    },
+    "queued": {"en": "Queued #{position} \u2014 {what}", "zh": "排队第 {position} 位 \u2014 {what}"},
+    "starting": {"en": "Starting \u2014 {what}", "zh": "开始生成 \u2014 {what}"},
+    "rendering": {"en": "{bar} {percent}%{eta} \u2014 {what}", "zh": "{bar} {percent}%{eta} \u2014 {what}"},
+    "encoding": {"en": "Encoding \u2014 {what}", "zh": "正在编码 \u2014 {what}"},
+    "eta": {"en": ", about {seconds} s left", "zh": "，约剩 {seconds} 秒"},
+    "done": {"en": "Done \u2014 {what}", "zh": "完成 \u2014 {what}"},
+    "cancelled": {"en": "Cancelled; {refund} credits refunded.", "zh": "已取消，退回 {refund} 积分。"},
+    "nothing_to_cancel": {"en": "Nothing of yours is waiting or running.", "zh": "你没有排队或进行中的任务。"},
+    "failed": {
+        "en": "Sorry, that failed: {reason}. Your {refund} credits were refunded.",
+        "zh": "抱歉，生成失败：{reason}。已退回 {refund} 积分。",
+    },
+    "queue_full": {
+        "en": "You already have {limit} videos waiting. Let one finish (or /cancel one) and try again.",
+        "zh": "你已有 {limit} 个视频在排队。请等一个完成（或 /cancel 取消一个）后再试。",
+    },
+    "need_clip": {
+        "en": "Which clip? Reply to one of my videos, or name it like #12.",
+        "zh": "哪个视频？请回复我发的某个视频，或用编号如 #12。",
+    },
+    "need_two_clips": {
+        "en": "Blending needs two clips, e.g. \u201cblend #3 with #5\u201d or reply to one and say \u201cblend it with #5\u201d.",
+        "zh": "融合需要两个视频，例如“把#3和#5连起来”，或回复一个视频说“把它和#5连起来”。",
+    },
+    "no_such_clip": {"en": "I can't find clip {ref}.", "zh": "找不到视频 {ref}。"},
+    "not_your_clip": {
+        "en": "Clip {ref} isn't yours and hasn't been shared, so you can't use it.",
+        "zh": "视频 {ref} 不是你的，也没有公开分享，不能使用。",
+    },
+    "not_yours_toast": {"en": "That's not your clip.", "zh": "这不是你的视频。"},
+    "ask_remix": {"en": "What should change in #{clip}? (e.g. \u201cmake it night\u201d)", "zh": "#{clip} 要怎么改？（例如“改成夜晚”）"},
+    "ask_recut": {
+        "en": "Re-cut #{clip}: how many seconds to keep, and what happens next? (e.g. \u201ckeep the first 2 seconds and make him jump\u201d)",
+        "zh": "重剪 #{clip}：保留前几秒、后面发生什么？（例如“保留前2秒，后面让他跳起来”）",
+    },
+    "need_keep_seconds": {
+        "en": "How many seconds should I keep? e.g. \u201ckeep the first 2 seconds and ...\u201d",
+        "zh": "要保留前几秒？例如“保留前2秒，后面……”",
+    },
+    "need_prompt": {"en": "Tell me what to make, e.g. \u201ca corgi surfing at sunset\u201d.", "zh": "请告诉我要生成什么，例如“一只柯基在日落时冲浪”。"},
+    "history_empty": {"en": "No clips yet. Describe a scene to make your first one!", "zh": "还没有视频。描述一个场景来生成第一个吧！"},
+    "history_header": {"en": "Your clips (page {page}):", "zh": "你的视频（第 {page} 页）："},
+    "history_more": {"en": "More: \u201chistory {next}\u201d", "zh": "更多：“历史 {next}”"},
+    "settings_saved": {"en": "Your defaults: {settings}.", "zh": "你的默认设置：{settings}。"},
+    "settings_show": {
+        "en": "Your defaults: {settings}. Change them like \u201cmake my default vertical 720p\u201d.",
+        "zh": "你的默认设置：{settings}。可以这样修改：“默认竖屏高清”。",
+    },
+    "shared": {"en": "#{clip} is public now: anyone can remix it as #{clip}.", "zh": "#{clip} 已公开：任何人都可以用 #{clip} 重制它。"},
+    "showcase_post": {"en": "#{clip} by {author}: {prompt}", "zh": "#{clip}，作者 {author}：{prompt}"},
+    "buy_intro": {"en": "Choose a credit pack:", "zh": "选择积分包："},
+    "payment_thanks": {"en": "Thanks! {credits} credits added; balance {balance}.", "zh": "谢谢！已添加 {credits} 积分，余额 {balance}。"},
+    "payment_unknown_pack": {"en": "That pack is no longer offered.", "zh": "该积分包已下架。"},
+    "refunded_payment": {"en": "Payment refunded; {credits} credits taken back.", "zh": "已退款，扣回 {credits} 积分。"},
+    "admin_only": {"en": "Only admins can do that.", "zh": "只有管理员可以这样做。"},
+    "blocked": {"en": "You can't use this bot.", "zh": "你无法使用此机器人。"},
+    "granted": {"en": "Granted {amount} credits to {user}; their balance is {balance}.", "zh": "已给 {user} 发放 {amount} 积分，余额 {balance}。"},
+    "user_blocked": {"en": "{user} is blocked.", "zh": "已封禁 {user}。"},
+    "unknown_user": {"en": "No such user: {user}.", "zh": "没有这个用户：{user}。"},
+    "storyboard_added": {
+        "en": "Card added at {at} s. The storyboard has {count} card(s). Say \u201cshow the storyboard\u201d or \u201crender\u201d.",
+        "zh": "已在第 {at} 秒添加卡片，分镜共 {count} 张。说“显示分镜”或“渲染”。",
+    },
+    "storyboard_show": {"en": "Storyboard:\n{cards}", "zh": "分镜：\n{cards}"},
+    "storyboard_empty": {
+        "en": "The storyboard is empty. Add cards like \u201cadd a card at 5s: a tree grows\u201d.",
+        "zh": "分镜是空的。这样添加：“在第5秒加一张卡片：一棵树长大”。",
+    },
+    "storyboard_cleared": {"en": "Storyboard cleared.", "zh": "分镜已清空。"},
+    "prompt_too_long": {
+        "en": "That description is {length} characters; please keep it under {limit}.",
+        "zh": "描述有 {length} 个字符，请控制在 {limit} 以内。",
+    },
+    "bad_upload": {"en": "I couldn't use that file: {reason}", "zh": "无法使用这个文件：{reason}"},
+    "upload_too_large": {
+        "en": "That file is {size_mb} MB; the limit is {limit_mb} MB.",
+        "zh": "文件大小为 {size_mb} MB，上限是 {limit_mb} MB。",
+    },
+    "invalid_request": {"en": "I can't do that: {reason}", "zh": "无法完成：{reason}"},
+    "cancelled_confirm": {"en": "OK, cancelled.", "zh": "好的，已取消。"},
+    "expired": {"en": "That button has expired.", "zh": "这个按钮已失效。"},
+    "internal_error": {
+        "en": "Something went wrong on my side. Nothing was charged; please try again.",
+        "zh": "我这边出了点问题，没有扣费，请再试一次。",
+    },
+    "clip_caption": {"en": "#{clip} \u00b7 {what} \u00b7 {settings} \u00b7 {cost} credits", "zh": "#{clip} \u00b7 {what} \u00b7 {settings} \u00b7 {cost} 积分"},
+    "lineage": {"en": "{op} of #{parent}", "zh": "#{parent} 的{op}"},
+}
+
+#: Words for failures reported by the engine (``JobEvent.error_code``).
+REASONS: dict[str, dict[str, str]] = {
+    "timeout": {"en": "it took too long", "zh": "耗时过长"},
+    "out_of_memory": {"en": "the GPU ran out of memory", "zh": "显存不足"},
+    "worker_lost": {"en": "the video machine restarted", "zh": "视频服务器重启了"},
+    "unsupported": {"en": "this model can't do that operation", "zh": "当前模型不支持这个操作"},
+    "bad_input": {"en": "the source could not be read", "zh": "无法读取源文件"},
+    "unreadable_image": {"en": "that is not an image I can read", "zh": "这不是可读取的图片"},
+    "unreadable_video": {"en": "that is not a video I can read", "zh": "这不是可读取的视频"},
+    "too_large": {"en": "the file is too large", "zh": "文件太大"},
+    "too_long": {"en": "the video is too long", "zh": "视频太长"},
+    "cancelled": {"en": "it was cancelled", "zh": "已取消"},
+}
+DEFAULT_REASON = {"en": "an unexpected error", "zh": "意外错误"}
+
+OP_NAMES: dict[str, dict[str, str]] = {
+    "generate": {"en": "video", "zh": "视频"},
+    "animate": {"en": "animation", "zh": "动画"},
+    "remix": {"en": "remix", "zh": "重制"},
+    "recut": {"en": "re-cut", "zh": "重剪"},
+    "extend": {"en": "extension", "zh": "延长"},
+    "blend": {"en": "blend", "zh": "融合"},
+    "loop": {"en": "loop", "zh": "循环"},
+    "storyboard": {"en": "storyboard", "zh": "分镜"},
+    "upload": {"en": "upload", "zh": "上传"},
+}
+
+BUTTON_LABELS: dict[str, dict[str, str]] = {
+    "remix": {"en": "Remix", "zh": "重制"},
+    "recut": {"en": "Re-cut", "zh": "重剪"},
+    "extend": {"en": "Extend", "zh": "延长"},
+    "loop": {"en": "Loop", "zh": "循环"},
+    "var": {"en": "Variations", "zh": "变体"},
+    "share": {"en": "Share", "zh": "分享"},
+    "yes": {"en": "Yes", "zh": "确定"},
+    "cheaper": {"en": "Cheaper settings", "zh": "更便宜的设置"},
+    "no": {"en": "Cancel", "zh": "取消"},
+    "cancel": {"en": "Cancel", "zh": "取消"},
+}
+
+
+def language_of(text: str, fallback: str | None = None) -> str:
+    """``zh`` when the text has Chinese characters, else the platform's hint, else English."""
+    if _CJK.search(text or ""):
+        return "zh"
+    if fallback and fallback.lower().startswith("zh"):
+        return "zh"
+    return "en"
+
+
+def t(key: str, lang: str, **params) -> str:
+    table = TEXTS[key]
+    return table.get(lang, table["en"]).format(**params)
+
+
+def reason(code: str | None, lang: str) -> str:
+    words = REASONS.get(code or "", DEFAULT_REASON)
+    return words.get(lang, words["en"])
+
+
+def op_name(op: str, lang: str) -> str:
+    words = OP_NAMES.get(op, {"en": op})
+    return words.get(lang, words["en"])
+
+
+def button_label(action: str, lang: str) -> str:
+    words = BUTTON_LABELS[action]
+    return words.get(lang, words["en"])

@@ -1,0 +1,63 @@
+"""Turning clips, quotes and job progress into platform-neutral words and buttons."""
+
+from __future__ import annotations
+
+from bot.i18n import button_label, op_name, t
+from bot.messages import Button
+
+#: Width of the text progress bar, in cells.
+BAR_CELLS = 12
+#: Actions offered under every delivered clip, in order.
+CLIP_ACTIONS = ("remix", "recut", "extend", "loop", "var", "share")
+
+
+def progress_bar(fraction: float) -> str:
+    fraction = min(max(fraction, 0.0), 1.0)
+    filled = round(fraction * BAR_CELLS)
+    return "\u2588" * filled + "\u2591" * (BAR_CELLS - filled)
+
+
+def describe_settings(settings: dict) -> str:
+    """``16:9 480p 5s`` (+ ``x2`` for variations): the short form used in captions and quotes."""
+    parts = [settings.get("aspect", "16:9"), settings.get("resolution", "480p"), f"{settings.get('duration_s', 5)}s"]
+    if settings.get("variations", 1) > 1:
+        parts.append(f"\u00d7{settings['variations']}")
+    return " ".join(parts)
+
+
+def describe_job(op: str, prompt: str, settings: dict, lang: str, *, limit: int = 80) -> str:
+    """What a job makes, in a line: ``video \u201ca corgi surfing\u201d (16:9 480p 5s)``."""
+    shown = prompt if len(prompt) <= limit else prompt[: limit - 1] + "\u2026"
+    name = op_name(op, lang)
+    return f"{name} \u201c{shown}\u201d ({describe_settings(settings)})" if shown else f"{name} ({describe_settings(settings)})"
+
+
+def progress_text(
+    *, stage: str, what: str, lang: str, position: int | None = None, fraction: float = 0.0, eta_s: float | None = None
+) -> str:
+    if stage == "queued":
+        return t("queued", lang, position=position or 1, what=what)
+    if stage in ("encoding", "uploading", "decoding"):
+        return t("encoding", lang, what=what)
+    if stage == "done":
+        return t("done", lang, what=what)
+    if stage in ("loading",) or fraction <= 0:
+        return t("starting", lang, what=what)
+    eta = t("eta", lang, seconds=max(1, round(eta_s))) if eta_s else ""
+    return t("rendering", lang, bar=progress_bar(fraction), percent=round(fraction * 100), eta=eta, what=what)
+
+
+def clip_caption(*, clip_id: int, op: str, prompt: str, settings: dict, cost: int, lang: str, parent: int | None) -> str:
+    what = describe_job(op, prompt, settings, lang, limit=600)
+    caption = t("clip_caption", lang, clip=clip_id, what=what, settings=describe_settings(settings), cost=cost)
+    if parent is not None and op not in ("generate", "animate", "storyboard"):
+        caption += "\n" + t("lineage", lang, op=op_name(op, lang), parent=parent)
+    return caption
+
+
+def clip_buttons(clip_id: int, lang: str) -> tuple[Button, ...]:
+    return tuple(Button(label=button_label(action, lang), payload=f"{action}:{clip_id}") for action in CLIP_ACTIONS)
+
+
+def confirm_buttons(token: str, lang: str) -> tuple[Button, ...]:
+    return tuple(Button(label=button_label(action, lang), payload=f"{action}:{token}") for action in ("yes", "cheaper", "no"))

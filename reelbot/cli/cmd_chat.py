@@ -1,0 +1,32 @@
+"""``reelbot chat``: the local console chat on the embedded model and SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+from pathlib import Path
+
+import click
+
+from reelbot.cli import cli
+from reelbot.config import load_settings
+
+
+@cli.command()
+@click.option("--user", default=None, help="Who you are in the chat (default: your login name).")
+@click.option("--out", "out_dir", default="out", type=click.Path(file_okay=False, path_type=Path), help="Where clips are written.")
+def chat(user: str | None, out_dir: Path) -> None:
+    """Chat with reelbot in this terminal; clips land in ./out/."""
+    from adapters.console.app import run_console
+
+    settings = load_settings()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    asyncio.run(run_console(settings, user=user or _login(), out_dir=out_dir))
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser() or "you"
+    except Exception:  # noqa: BLE001  (no login name in some containers)
+        return "you"
