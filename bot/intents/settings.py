@@ -1,0 +1,188 @@
+"""Settings said anywhere in a message: aspect, resolution, duration, number of variations.
+
+Each reader finds its words, records the value and blanks the words out (``CUT`` of the same length, so
+positions stay comparable: when a message names a field twice, the later mention wins, as in "vertical...
+no, square").
+
+Decisions:
+- duration: whole seconds 1-20. Longer asks are clamped to 20 ("30 seconds", "1 minute" -> 20); fractions are
+  rounded; zero is ignored. A bare "Ns" counts only for 1-20, so "90s style" and "the 1980s" stay in the scene.
+  "at 5s", "first 2 seconds", "after 3s", "第5秒", "前2秒", "3秒后" are moments, not durations, and are left alone.
+- variations: 1, 2 or 4. Other counts are rounded down to the nearest of these (3 -> 2, 6 -> 4); zero is ignored.
+- resolution: 4K, 1440p, UHD and "超清" ask for more than we render and are read as 1080p.
+- "portrait", "landscape" and "square" are also scene words ("a portrait of a queen", "a town square"), so they
+  count only with a qualifier ("in portrait", "landscape mode", "square format") or when the message is little
+  else ("square please", "make it landscape"). "vertical", "widescreen", "9:16", "竖屏", "横屏" always count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.intents import numbers
+from bot.intents.text import CUT, is_filler
+
+_A0, _A1 = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"
+
+
+@dataclass
+class Settings:
+    """The settings one message asked for; None where it said nothing."""
+
+    aspect: str | None = None
+    resolution: str | None = None
+    duration: int | None = None
+    variations: int | None = None
+    _at: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def set(self, name: str, value: object, position: int) -> None:
+        if position >= self._at.get(name, -1):
+            setattr(self, name, value)
+            self._at[name] = position
+
+    def any(self) -> bool:
+        return any(v is not None for v in (self.aspect, self.resolution, self.duration, self.variations))
+
+    def fields(self) -> dict[str, object]:
+        return {"aspect": self.aspect, "resolution": self.resolution, "duration": self.duration,
+                "variations": self.variations}
+
+
+def clamp_duration(seconds: float | None) -> int | None:
+    if seconds is None or seconds != seconds or seconds < 0.5:
+        return None
+    return max(1, min(20, round(seconds)))
+
+
+def round_variations(count: float | None) -> int | None:
+    if count is None or count < 1:
+        return None
+    return 4 if count >= 4 else 2 if count >= 2 else 1
+
+
+_QUAL_BEFORE = r"(?:(?:in|as|to|into|for|make\s+it|made)\s+)"
+_QUAL_AFTER = r"(?:[\s-]+(?:mode|format|orientation|aspect(?:\s+ratio)?|ratio|crop|frame|view|shape|size))"
+#: "a portrait video of ..." is a setting; the word "video" stays in the scene.
+_VIDEO_AFTER = r"(?=[\s-]+(?:video|clip|movie|shot)s?(?![A-Za-z]))"
+
+
+def _ambiguous(word: str) -> str:
+    """"portrait" with a qualifier before or after it, but never "portrait of"."""
+    return rf"{_A0}(?:{_QUAL_BEFORE}{word}{_QUAL_AFTER}?|{word}{_QUAL_AFTER}|{word}{_VIDEO_AFTER}){_A1}(?!\s+of\b)"
+
+
+def _ratio(a: str, b: str) -> str:
+    return rf"(?<![\d:.]){a}\s*(?:[:：x×/]|\s+by\s+)\s*{b}(?![\d:])"
+
+
+_I = re.IGNORECASE
+_Reader = tuple[re.Pattern[str], str, Callable[[re.Match[str]], object]]
+
+
+def _const(value: object) -> Callable[[re.Match[str]], object]:
+    return lambda _m: value
+
+
+def _num(group: str = "n") -> Callable[[re.Match[str]], float | None]:
+    return lambda m: numbers.to_number(m.group(group))
+
+
+_MOMENT_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])(?:at|first|last|after|from|every|until|till|by|before|within|around the|the first|"
+    r"the last|each)\s*|[前第后在到从每])$",
+    _I,
+)
+_MOMENT_AFTER = re.compile(r"^\s*(?:后|之后|以后|开始|起|时|处|的时候|内|之内|之前|以前|前|mark|in\b|into\b|later|after)", _I)
+
+
+def _duration(multiplier: float, bare_s: bool = False) -> Callable[[re.Match[str]], int | None]:
+    def read(m: re.Match[str]) -> int | None:
+        before = m.string[max(0, m.start() - 16): m.start()]
+        if _MOMENT_BEFORE.search(before) or _MOMENT_AFTER.match(m.string, m.end()):
+            return None
+        value = numbers.to_number(m.group("n"))
+        if value is None:
+            return None
+        if bare_s and not 1 <= value <= 20:
+            return None
+        return clamp_duration(value * multiplier)
+
+    return read
+
+
+_N_EN = rf"(?P<n>{numbers.EN_OR_DIGITS})"
+_N_ANY = rf"(?P<n>{numbers.ANY})"
+_N_ZH = rf"(?P<n>{numbers.DIGITS}|{numbers.ZH})"
+
+#: (pattern, field, value reader). Order matters only where one pattern contains another ("full HD" before "HD").
+_READERS: list[_Reader] = [
+    # aspect
+    (re.compile(_ratio("9", "16")), "aspect", _const("9:16")),
+    (re.compile(_ratio("16", "9")), "aspect", _const("16:9")),
+    (re.compile(_ratio("1", "1")), "aspect", _const("1:1")),
+    (re.compile(rf"{_A0}(?:vertical(?:ly)?|upright){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("9:16")),
+    (re.compile(rf"{_A0}for\s+(?:tiktok|reels|instagram\s+reels|(?:youtube\s+)?shorts|(?:instagram\s+)?stories)"
+                rf"{_A1}", _I), "aspect", _const("9:16")),
+    (re.compile(_ambiguous("portrait"), _I), "aspect", _const("9:16")),
+    (re.compile(rf"{_A0}(?:wide[\s-]?screen|horizontal(?:ly)?){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("16:9")),
+    (re.compile(_ambiguous("landscape"), _I), "aspect", _const("16:9")),
+    (re.compile(_ambiguous("square"), _I), "aspect", _const("1:1")),
+    (re.compile(r"竖屏|竖版|竖向|竖幅|竖构图|竖着的?|手机竖屏"), "aspect", _const("9:16")),
+    (re.compile(r"横屏|横版|横向|横幅|宽屏|横构图|横着的?"), "aspect", _const("16:9")),
+    (re.compile(r"(?<!长)(?:正方形|方形|方屏|方版)(?!的[^\s，,。视画])"), "aspect", _const("1:1")),
+    # resolution (the longer names first)
+    (re.compile(rf"(?<!\d)(?:1080|1440|2160)\s*[pP]{_A1}|{_A0}(?:full[\s-]*hd|fhd|uhd|4k|8k|ultra[\s-]*hd|"
+                rf"high[\s-]*res(?:olution)?|max(?:imum)?\s+(?:quality|resolution)){_A1}", _I),
+     "resolution", _const("1080p")),
+    (re.compile(r"全高清|超高清|超清|蓝光|最高画质|最高清"), "resolution", _const("1080p")),
+    (re.compile(rf"(?<!\d)720\s*[pP]{_A1}|{_A0}(?:hd|high[\s-]*definition){_A1}", _I), "resolution", _const("720p")),
+    (re.compile(r"高清|高画质"), "resolution", _const("720p")),
+    (re.compile(rf"(?<!\d)480\s*[pP]{_A1}|{_A0}(?:sd|standard[\s-]*definition|low[\s-]*res(?:olution)?){_A1}", _I),
+     "resolution", _const("480p")),
+    (re.compile(r"标清|低清|流畅画质|低画质"), "resolution", _const("480p")),
+    # variations
+    (re.compile(rf"{_A0}(?:give\s+me\s+)?{_N_EN}\s+(?:different\s+|more\s+|alternative\s+|distinct\s+)?"
+                rf"(?:versions?|variations?|variants?|takes?|options?|alternatives?|outputs?){_A1}", _I),
+     "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
+    (re.compile(rf"{_N_ZH}\s*(?:个|种|款|条|段)?\s*(?:不同的?)?\s*(?:版本|变体|方案|选项|变化|版(?!本))"),
+     "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
+    # duration
+    (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:seconds?|secs?)(?:\s+long)?{_A1}",
+                _I), "duration", _duration(1)),
+    (re.compile(rf"{_A0}(?:for\s+)?(?P<n>{numbers.DIGITS})\s*s(?:\s+long)?{_A1}", _I), "duration",
+     _duration(1, bare_s=True)),
+    (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:minutes?|mins?)(?:\s+long)?{_A1}",
+                _I), "duration", _duration(60)),
+    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?{_N_ZH}\s*秒钟?(?:长|左右)?"), "duration",
+     _duration(1)),
+    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?(?P<n>{numbers.DIGITS}|{numbers.ZH}|半)\s*分钟(?:长|左右)?"), "duration",
+     lambda m: 20 if m.group("n") == "半" else _duration(60)(m)),
+]
+
+_BARE_AMBIGUOUS = re.compile(rf"{_A0}(portrait|landscape|square){_A1}", _I)
+_BARE_VALUES = {"portrait": "9:16", "landscape": "16:9", "square": "1:1"}
+
+
+def extract(text: str) -> tuple[Settings, str]:
+    """The settings in ``text`` and the text with their words replaced by ``CUT``."""
+    found = Settings()
+    for pattern, name, read in _READERS:
+        def replace(m: re.Match[str], name: str = name, read=read) -> str:
+            value = read(m)
+            if value is None:
+                return m.group(0)
+            found.set(name, value, m.start())
+            return CUT * len(m.group(0))
+
+        text = pattern.sub(replace, text)
+    if found.aspect is None:
+        words = list(_BARE_AMBIGUOUS.finditer(text))
+        if len(words) == 1:
+            m = words[0]
+            rest = text[: m.start()] + text[m.end():]
+            if is_filler(rest.replace(CUT, " ")):
+                found.set("aspect", _BARE_VALUES[m.group(1).lower()], m.start())
+                text = text[: m.start()] + CUT * len(m.group(0)) + text[m.end():]
+    return found, text
