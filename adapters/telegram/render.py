@@ -31,8 +31,6 @@ PLATFORM = "telegram"
 BUTTONS_PER_ROW = 3
 #: Telegram shows a chat action for about 5 s; renew it a little sooner while an upload runs.
 CHAT_ACTION_RENEW_S = 4.5
-#: Progress bar cells.
-BAR_CELLS = 10
 
 
 class ClipMemory(Protocol):
@@ -174,12 +172,8 @@ async def chat_action(bot: Bot, chat_id: int, action: str) -> AsyncIterator[None
 
 
 def progress_view(out: Outgoing) -> View:
-    """The progress message: the core's words, with a bar when it says how far along the job is."""
-    text = html.escape(out.text, quote=False)
-    if out.progress is not None and not out.done:
-        filled = round(max(0.0, min(1.0, out.progress)) * BAR_CELLS)
-        text = f"{text}\n{'▰' * filled}{'▱' * (BAR_CELLS - filled)} {round(out.progress * 100)}%"
-    return text, keyboard(out.buttons)
+    """The progress message as the core words it (position, bar, ETA) with its buttons (Cancel)."""
+    return html.escape(out.text, quote=False), keyboard(out.buttons)
 
 
 def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:

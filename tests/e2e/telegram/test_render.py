@@ -94,10 +94,10 @@ async def test_progress_is_one_message_edited_in_place_never_with_identical_text
                         done=done)
 
     for out in [step("Queued: position 2", None), step("Queued: position 2", None), step("Queued: position 1", None),
-                step("Rendering", 0.1), step("Rendering", 0.1), step("Rendering", 0.5), step("Rendering", 0.9)]:
+                step("Rendering 10%", 0.1), step("Rendering 10%", 0.1), step("Rendering 50%", 0.5), step("Rendering 90%", 0.9)]:
         await renderer.render(out)
     await renderer.progress.idle()
-    await renderer.render(step("Rendering", 0.9))  # identical to what is shown: no edit at all
+    await renderer.render(step("Rendering 90%", 0.9))  # identical to what is shown: no edit at all
     await renderer.render(step("Done in 3 s", 1.0, done=True))
     await renderer.progress.idle()
 
