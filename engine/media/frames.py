@@ -44,15 +44,22 @@ def retime(frames: np.ndarray, src_fps: float, dst_fps: float, num_frames: int) 
     return frames[index]
 
 
-def crossfade_into(frames: np.ndarray, anchor: np.ndarray, ramp: int, *, at_end: bool) -> np.ndarray:
-    """Ease the first (or last) ``ramp`` frames toward ``anchor`` so the edge frame equals it exactly.
+def crossfade_into(
+    frames: np.ndarray, anchor: np.ndarray, ramp: int, *, at_end: bool, include_edge: bool = True
+) -> np.ndarray:
+    """Ease the first (or last) ``ramp`` frames toward ``anchor``.
+
+    With ``include_edge`` the edge frame becomes the anchor exactly; without, the ramp starts one step in
+    (for continuing a clip whose last frame *is* the anchor, so no frame is shown twice).
 
     This is the seam treatment for conditioned edges: the model was asked to keep the anchor there, and
     the pixels of the anchor itself are the best version of it (no VAE round trip).
     """
     out = frames.astype(np.float32)
     ramp = max(1, min(ramp, len(frames)))
-    weights = np.linspace(1.0, 0.0, ramp, endpoint=False, dtype=np.float32)  # 1 at the edge, fading inward
+    weights = np.linspace(1.0, 0.0, ramp + 1, dtype=np.float32)[:-1]  # 1 at the edge, fading inward
+    if not include_edge:
+        weights = np.linspace(1.0, 0.0, ramp + 2, dtype=np.float32)[1:-1]
     for offset, weight in enumerate(weights):
         index = len(frames) - 1 - offset if at_end else offset
         out[index] = weight * anchor.astype(np.float32) + (1.0 - weight) * out[index]

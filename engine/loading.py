@@ -1,0 +1,134 @@
+"""Load the pipeline once: ``REELBOT_MODEL`` (a local diffusers directory or a hub id) via ``from_pretrained``.
+
+"embedded" means the trained toy model shipped in ``engine/models/toy`` when present, else the tiny random
+pipeline (built once on disk, then loaded like any other model). Device and dtype are chosen automatically
+unless set; memory and speed options come from :class:`EngineOptions`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import torch
+
+from engine.errors import ModelLoadError
+from engine.options import EngineOptions
+from engine.pipelines.profile import NativeProfile, load_profile
+
+log = logging.getLogger(__name__)
+
+#: The trained toy model another part of the project ships (a diffusers directory).
+TOY_MODEL_DIR = Path(__file__).parent / "models" / "toy"
+
+_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def resolve_device(device: str = "auto") -> str:
+    """``auto``: CUDA, then Apple MPS, then CPU."""
+    if device != "auto":
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def resolve_dtype(dtype: str, device: str) -> torch.dtype:
+    """``auto``: bfloat16 on CUDA (what LTX-Video is trained in), float32 elsewhere."""
+    if dtype != "auto":
+        return _DTYPES[dtype]
+    return torch.bfloat16 if device == "cuda" else torch.float32
+
+
+def embedded_model_dir(media_dir: Path | str) -> Path:
+    """The toy model if it exists, else the tiny random pipeline under ``<media_dir>/../models/tiny``."""
+    if (TOY_MODEL_DIR / "model_index.json").is_file():
+        return TOY_MODEL_DIR
+    tiny = Path(media_dir).resolve().parent / "models" / "tiny"
+    if not (tiny / "model_index.json").is_file():
+        from engine.tiny import write_tiny_pipeline
+
+        log.warning("building the tiny test pipeline in %s", tiny)
+        write_tiny_pipeline(tiny)
+    return tiny
+
+
+def load_pipeline(
+    model: str = "embedded",
+    device: str = "auto",
+    options: EngineOptions | None = None,
+    *,
+    media_dir: Path | str = "data/media",
+):
+    """The ready ``LTXConditionPipeline`` and its :class:`NativeProfile` (options' steps/guidance applied)."""
+    from diffusers import LTXConditionPipeline
+
+    options = options or EngineOptions()
+    source = embedded_model_dir(media_dir) if model == "embedded" else model
+    local = Path(source).is_dir()
+    _check_family(Path(source) if local else None)
+    device = resolve_device(device)
+    dtype = resolve_dtype(options.dtype, device)
+    try:
+        pipe = LTXConditionPipeline.from_pretrained(str(source), dtype=dtype)
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"could not load the model {str(source)!r}: {exc}") from exc
+    pipe.set_progress_bar_config(disable=True)
+    profile = load_profile(source if local else None)
+    if profile.random_weights:
+        log.warning("model %s has RANDOM weights (a test model): its videos are coloured noise", source)
+    updates = {
+        "num_inference_steps": options.num_inference_steps,
+        "guidance_scale": options.guidance_scale,
+    }
+    profile = profile.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    _place(pipe, device, options)
+    _speed_up(pipe, options)
+    log.info("loaded %s on %s (%s)", source, device, dtype)
+    return pipe, profile
+
+
+def _check_family(model_dir: Path | None) -> None:
+    if model_dir is None:
+        return
+    index = model_dir / "model_index.json"
+    if not index.is_file():
+        raise ModelLoadError(f"{model_dir} is not a diffusers model directory (no model_index.json)")
+    name = json.loads(index.read_text()).get("_class_name", "")
+    if not name.startswith("LTX"):
+        raise ModelLoadError(f"{model_dir} holds a {name}; this engine runs the LTX-Video family")
+
+
+def _place(pipe, device: str, options: EngineOptions) -> None:
+    """Put the pipeline on its device, or let diffusers move parts there on demand to save memory."""
+    accelerated = device not in ("cpu",)
+    if options.cpu_offload and accelerated:
+        pipe.enable_model_cpu_offload(device=device)
+    elif options.group_offload and accelerated:
+        for name in ("text_encoder", "vae"):
+            getattr(pipe, name).to(device)
+        pipe.transformer.enable_group_offload(
+            onload_device=torch.device(device), offload_device=torch.device("cpu"), offload_type="leaf_level"
+        )
+    else:
+        if options.cpu_offload or options.group_offload:
+            log.info("offloading needs an accelerator; running everything on %s", device)
+        pipe.to(device)
+    if options.vae_tiling:
+        pipe.vae.enable_tiling()
+
+
+def _speed_up(pipe, options: EngineOptions) -> None:
+    """Opt-in: First Block Cache (skips work between similar steps) and torch.compile of repeated blocks."""
+    if options.first_block_cache > 0:
+        from diffusers.hooks import FirstBlockCacheConfig, apply_first_block_cache
+
+        apply_first_block_cache(pipe.transformer, FirstBlockCacheConfig(threshold=options.first_block_cache))
+    if options.compile:
+        if hasattr(pipe.transformer, "compile_repeated_blocks") and getattr(pipe.transformer, "_repeated_blocks", None):
+            pipe.transformer.compile_repeated_blocks(fullgraph=False)
+        else:
+            pipe.transformer.compile()

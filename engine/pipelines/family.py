@@ -1,0 +1,76 @@
+"""The interface every model family implements: one denoising pass with frame conditions.
+
+Operations (``engine/pipelines/operations.py``) are written against this, so a second family (Wan 2.x) slots
+in by implementing :meth:`Family.render` and listing the operations it can really do.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from engine.errors import UnsupportedOperation
+from engine.pipelines.profile import NativeProfile
+
+
+@dataclass(frozen=True)
+class FrameCondition:
+    """Frames (``uint8 (F, H, W, 3)`` at the pass's native size; one frame = an image) pinned at ``frame_index``."""
+
+    frames: np.ndarray
+    frame_index: int = 0
+    strength: float = 1.0
+
+
+@dataclass(frozen=True)
+class PassRequest:
+    """One pipeline call: ``len(prompts)`` videos, one generator each (so each is reproducible alone)."""
+
+    prompts: list[str]
+    negative_prompts: list[str]
+    width: int
+    height: int
+    num_frames: int
+    fps: int
+    generators: list  # torch.Generator, one per prompt
+    conditions: list[FrameCondition] = field(default_factory=list)
+    #: Video-to-video: the frames to start from (``(num_frames, H, W, 3)``) and how much to change them.
+    init_video: np.ndarray | None = None
+    denoise_strength: float = 1.0
+
+    def single(self, index: int) -> "PassRequest":
+        return replace(
+            self,
+            prompts=[self.prompts[index]],
+            negative_prompts=[self.negative_prompts[index]],
+            generators=[self.generators[index]],
+        )
+
+
+class Family(ABC):
+    """A loaded model family. ``render`` runs one pass; ``operations`` lists what it can do honestly."""
+
+    name: str = "family"
+    operations: frozenset[str] = frozenset()
+
+    def __init__(self, profile: NativeProfile) -> None:
+        self.profile = profile
+        #: Pipeline ``__call__`` invocations so far (tests assert batching with it).
+        self.pipeline_calls = 0
+
+    def require(self, operation: str) -> None:
+        if operation not in self.operations:
+            raise UnsupportedOperation(
+                f"the {self.name} model family cannot do '{operation}'; it can do: {', '.join(sorted(self.operations))}"
+            )
+
+    def steps_per_pass(self, denoise_strength: float = 1.0) -> int:
+        steps = self.profile.num_inference_steps
+        return steps if denoise_strength >= 1.0 else max(1, min(int(steps * denoise_strength), steps))
+
+    @abstractmethod
+    def render(self, request: PassRequest, on_step: Callable[[], None]) -> np.ndarray:
+        """Frames ``uint8 (len(prompts), num_frames, H, W, 3)``; ``on_step`` runs after every denoising step."""

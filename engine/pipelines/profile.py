@@ -1,0 +1,64 @@
+"""How a model likes to be called: its native sizes per tier/aspect, pass length, steps and guidance.
+
+A model directory may carry ``reelbot.json`` with these fields (the tiny and toy models do); a model without
+one gets the LTX-Video 0.9.x defaults below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field, model_validator
+
+PROFILE_FILE = "reelbot.json"
+
+#: LTX-Video's native sizes: multiples of 32 near each tier, aspect kept; the output is resized exactly.
+LTX_SIZES: dict[str, dict[str, tuple[int, int]]] = {
+    "480p": {"16:9": (832, 480), "9:16": (480, 832), "1:1": (480, 480)},
+    "720p": {"16:9": (1280, 704), "9:16": (704, 1280), "1:1": (704, 704)},
+    "1080p": {"16:9": (1536, 864), "9:16": (864, 1536), "1:1": (1056, 1056)},
+}
+
+
+class NativeProfile(BaseModel):
+    name: str = "ltx-video"
+    #: True for the tiny test model: its output is noise, and the logs say so.
+    random_weights: bool = False
+    #: Longest single pass in frames (8k+1); longer clips are made in chunks.
+    max_frames_per_pass: int = Field(default=121, ge=9)
+    #: Frames of the previous chunk (8k+1) each new chunk is conditioned on.
+    overlap_frames: int = Field(default=17, ge=1)
+    #: Frames over which conditioned edges are eased into the generated ones.
+    seam_frames: int = Field(default=6, ge=1)
+    num_inference_steps: int = Field(default=30, gt=0)
+    guidance_scale: float = 3.0
+    max_sequence_length: int = 128
+    decode_timestep: float = 0.05
+    decode_noise_scale: float | None = 0.025
+    negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted"
+    sizes: dict[str, dict[str, tuple[int, int]]] = Field(default_factory=lambda: LTX_SIZES)
+    fps: int | None = None  # informational; clips are generated at the requested fps
+
+    @model_validator(mode="after")
+    def _shapes_the_model_accepts(self) -> "NativeProfile":
+        for name, value in (("max_frames_per_pass", self.max_frames_per_pass), ("overlap_frames", self.overlap_frames)):
+            if (value - 1) % 8:
+                raise ValueError(f"{name} must be 8k+1 frames, got {value}")
+        for tier, shapes in self.sizes.items():
+            for aspect, (width, height) in shapes.items():
+                if width % 32 or height % 32:
+                    raise ValueError(f"sizes.{tier}.{aspect} must be multiples of 32, got {width}x{height}")
+        return self
+
+    def native_size(self, resolution: str, aspect: str) -> tuple[int, int]:
+        return tuple(self.sizes[resolution][aspect])  # type: ignore[return-value]
+
+
+def load_profile(model_dir: Path | str | None) -> NativeProfile:
+    """The profile saved beside a local model, or the LTX defaults (hub ids, or no file)."""
+    if model_dir is not None:
+        path = Path(model_dir) / PROFILE_FILE
+        if path.is_file():
+            return NativeProfile.model_validate(json.loads(path.read_text()))
+    return NativeProfile()

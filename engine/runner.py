@@ -1,0 +1,160 @@
+"""The engine API the job queue relies on: load once, stay warm, run specs (batched when compatible).
+
+``Engine.run`` turns specs into encoded MP4 files in the media store and reports every denoising step;
+``should_cancel`` is polled at each step and stops the job there with :class:`JobCancelled`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import JobCancelled
+from engine.events import RenderedClip
+from engine.media import MediaLimits, encode_mp4, thumbnail
+from engine.options import EngineOptions
+from engine.pipelines import LTXFamily, estimate_calls, operations
+from engine.pipelines.family import Family
+from engine.specs import Generate
+from engine.store import LocalMediaStore
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """A warm model family plus the media store its clips go to."""
+
+    def __init__(
+        self,
+        family: Family,
+        *,
+        media_dir: Path | str = "data/media",
+        options: EngineOptions | None = None,
+        limits: object | None = None,
+    ) -> None:
+        self.family = family
+        self.options = options or EngineOptions()
+        self.limits = MediaLimits.of(limits)
+        self.store = LocalMediaStore(media_dir)
+
+    @classmethod
+    def load(
+        cls,
+        model: str = "embedded",
+        *,
+        device: str = "auto",
+        options: EngineOptions | None = None,
+        media_dir: Path | str = "data/media",
+        limits: object | None = None,
+    ) -> "Engine":
+        """Load the model once (``from_pretrained``); the returned engine stays warm for every job."""
+        from engine.loading import load_pipeline
+
+        pipe, profile = load_pipeline(model, device, options, media_dir=media_dir)
+        return cls(LTXFamily(pipe, profile), media_dir=media_dir, options=options, limits=limits)
+
+    @property
+    def pipeline_calls(self) -> int:
+        """Pipeline ``__call__`` invocations so far."""
+        return self.family.pipeline_calls
+
+    def batch_key(self, spec) -> str:
+        """Jobs with equal keys can run as one pipeline call (today: text-to-video with equal settings)."""
+        if isinstance(spec, Generate):
+            s = spec.settings
+            return f"generate:{s.resolution}:{s.aspect}:{s.duration_s}s:{s.fps}fps"
+        digest = hashlib.sha1(json.dumps(spec.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+        return f"{spec.op}:{digest}"
+
+    def total_steps(self, spec) -> int:
+        """Denoising steps this job reports through ``on_step`` when run alone."""
+        return self._steps([spec])
+
+    def _steps(self, specs: list) -> int:
+        spec = specs[0]
+        denoise = getattr(spec, "strength", 1.0) if spec.op == "remix" else 1.0
+        return estimate_calls(self.family.profile, specs) * self.family.steps_per_pass(denoise)
+
+    def run(
+        self,
+        specs: list,
+        *,
+        on_step: Callable[[int, int], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+        max_bytes: int | None = None,
+    ) -> list[list[RenderedClip]]:
+        """One list of clips (one per variation) per spec, in order. Compatible specs share pipeline calls."""
+        groups = self._groups(specs)
+        total = sum(self._steps([specs[i] for i in group]) for group in groups)
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            if should_cancel is not None and should_cancel():
+                raise JobCancelled()
+            done += 1
+            if on_step is not None:
+                on_step(min(done, total), total)
+
+        if should_cancel is not None and should_cancel():
+            raise JobCancelled()
+        ctx = operations.OpContext(family=self.family, limits=self.limits, on_step=step)
+        results: list[list[RenderedClip] | None] = [None] * len(specs)
+        for group in groups:
+            group_specs = [specs[i] for i in group]
+            seeds = [self._seeds(spec) for spec in group_specs]
+            if group_specs[0].op == "generate":
+                videos = operations.generate(ctx, group_specs, seeds)
+            else:
+                videos = [operations.OPERATIONS[group_specs[0].op](ctx, group_specs[0], seeds[0])]
+            for index, spec, spec_seeds, spec_videos in zip(group, group_specs, seeds, videos):
+                results[index] = [
+                    self._deliver(video, spec.settings.fps, seed, max_bytes)
+                    for video, seed in zip(spec_videos, spec_seeds)
+                ]
+        if on_step is not None and done < total:
+            on_step(total, total)
+        return [clips or [] for clips in results]
+
+    def _groups(self, specs: list) -> list[list[int]]:
+        """Indexes of specs run together: equal generate keys, up to ``max_batch`` videos per group."""
+        groups: list[list[int]] = []
+        open_groups: dict[str, list[int]] = {}
+        for index, spec in enumerate(specs):
+            key = self.batch_key(spec)
+            group = open_groups.get(key) if spec.op == "generate" else None
+            videos = sum(specs[i].settings.variations for i in group) if group else 0
+            if group is not None and videos + spec.settings.variations <= self.options.max_batch:
+                group.append(index)
+            else:
+                group = [index]
+                groups.append(group)
+                open_groups[key] = group
+        return groups
+
+    @staticmethod
+    def _seeds(spec) -> list[int]:
+        seed = spec.settings.seed if spec.settings.seed is not None else secrets.randbelow(2**31)
+        return [seed + i for i in range(spec.settings.variations)]
+
+    def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None) -> RenderedClip:
+        path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes)
+        thumb = thumbnail(frames[0], path.with_suffix(".jpg"))
+        height, width = frames.shape[1:3]
+        return RenderedClip(
+            path=str(path),
+            width=width,
+            height=height,
+            num_frames=len(frames),
+            fps=fps,
+            duration_s=len(frames) / fps,
+            size_bytes=path.stat().st_size,
+            seed=seed,
+            thumbnail_path=str(thumb),
+        )
