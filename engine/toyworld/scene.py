@@ -1,0 +1,59 @@
+"""The ground truth of one clip (``Scene``) and a seeded sampler over the toy world."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from engine.toyworld.world import ASPECTS, BACKGROUNDS, COLORS, MOTIONS, NUM_FRAMES, SHAPES
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a clip shows: the four captioned facts plus the geometry that makes them visible.
+
+    Positions are fractions of the frame (0..1, y down); ``scale`` multiplies the base radius; ``angle`` is degrees.
+    """
+
+    shape: str
+    color: str
+    background: str
+    motion: str
+    aspect: str = "1:1"
+    num_frames: int = NUM_FRAMES
+    x: float = 0.5
+    y: float = 0.5
+    angle: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+#: Where a move starts and ends along its axis; the other axis is jittered around the centre.
+MOVE_FROM, MOVE_TO = 0.27, 0.73
+
+
+def sample_scene(rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None) -> Scene:
+    """A random scene; the object's colour is never the background's colour name."""
+    shape = SHAPES[rng.integers(len(SHAPES))]
+    background = list(BACKGROUNDS)[rng.integers(len(BACKGROUNDS))]
+    colors = [name for name in COLORS if name != background]
+    color = colors[rng.integers(len(colors))]
+    motions = [m for m in MOTIONS if not (m == "spin" and shape == "circle")]  # a spinning circle looks still
+    motion = motion or motions[rng.integers(len(motions))]
+    if motion == "spin" and shape == "circle":
+        shape = SHAPES[1 + rng.integers(len(SHAPES) - 1)]
+    aspect = aspect or ASPECTS[rng.integers(len(ASPECTS))]
+    x, y = 0.5 + rng.uniform(-0.08, 0.08), 0.5 + rng.uniform(-0.08, 0.08)
+    if motion in ("left", "right", "up", "down"):
+        start = MOVE_TO if motion in ("left", "up") else MOVE_FROM
+        start += rng.uniform(-0.03, 0.03)
+        if motion in ("left", "right"):
+            x = start
+        else:
+            y = start
+    elif motion == "bounce":
+        y = 0.68 + rng.uniform(-0.03, 0.03)
+    angle = float(rng.uniform(-10, 10)) if motion != "spin" else float(rng.uniform(0, 30))
+    return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle)
