@@ -31,10 +31,10 @@ API_PATH = "/api/v10"
 class ReelBot(commands.Bot):
     """discord.py's Bot with reelbot's core attached; slash commands only (no text prefix commands)."""
 
-    def __init__(self, settings: Settings, service: Any = None) -> None:
+    def __init__(self, settings: Settings, service: Any = None, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # plain sentences in DMs and mentions
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None)
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None, **options)
         self.settings = settings
         self.service = service
         self._owns_service = service is None
@@ -112,11 +112,14 @@ def api_base(url: str) -> str:
     return url if re.search(r"/api/v\d+$", url) else url + API_PATH
 
 
-def build_bot(settings: Settings, service: Any = None) -> ReelBot:
-    """The bot, with REST pointed at DISCORD_API_BASE_URL when set (``Route.BASE`` is discord.py's one knob)."""
+def build_bot(settings: Settings, service: Any = None, **options: Any) -> ReelBot:
+    """The bot, with REST pointed at DISCORD_API_BASE_URL when set (``Route.BASE`` is discord.py's one knob).
+
+    ``service`` defaults to a BotService made on start; ``options`` go to ``discord.Client``.
+    """
     if settings.discord_api_base_url:
         discord.http.Route.BASE = api_base(settings.discord_api_base_url)
-    return ReelBot(settings, service)
+    return ReelBot(settings, service, **options)
 
 
 def main(settings: Settings) -> None:

@@ -43,6 +43,11 @@ ALL_PERMISSIONS = str((1 << 50) - 1)
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 31))
 
 
+def _json(data: Any, *, status: int = 200) -> web.Response:
+    """JSON exactly as Discord labels it: discord.py compares the content type without a charset."""
+    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -338,10 +343,10 @@ class FakeDiscord:
         finally:
             await self._notify()
         if response is None:
-            return web.json_response({"message": f"404: {request.method} {path}", "code": 0}, status=404)
+            return _json({"message": f"404: {request.method} {path}", "code": 10000}, status=404)
         if isinstance(response, web.StreamResponse):
             return response
-        return web.json_response(response)
+        return _json(response)
 
     async def _read_body(self, request: web.Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
         files: dict[str, tuple[str, bytes]] = {}
@@ -399,10 +404,12 @@ class FakeDiscord:
                 return self._edit(mid, body, files)
             case ("GET", ["channels", _cid, "messages", mid]):
                 return self.messages.get(mid)
+            case ("POST", ["channels", _cid, "typing"]):
+                return web.Response(status=204)
             case ("POST", ["users", "@me", "channels"]):
                 cid = self.new_id()
                 return {"id": cid, "type": 1, "recipients": [{"id": body["recipient_id"], "username": "dm"}]}
-            case ("DELETE", ["webhooks", _, _token, "messages", mid]) | ("DELETE", ["channels", _, "messages", mid]):
+            case ("DELETE", ["webhooks", _, _, "messages", mid]) | ("DELETE", ["channels", _, "messages", mid]):
                 self.messages.pop(mid, None)
                 return web.Response(status=204)
         return None
