@@ -17,7 +17,7 @@ _A0, _A1 = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"
 _POLITE_START = re.compile(
     r"^(?:(?:please|pls|plz|hey|hi|ok|okay|so|um|uh|now|then|and|can\s+you|could\s+you|would\s+you|will\s+you|"
     r"i\s+want\s+to|i'?d\s+like\s+to|i\s+would\s+like\s+to|let\s+me|i\s+wanna|i\s+want|bot|reelbot)(?![A-Za-z])"
-    r"[\s,!.:]*|(?:请|帮我|麻烦你?|我要|我想|给我|能不能|可以|能否|你能)\s*)+",
+    r"[\s,!.:]*|(?:请|帮我|麻烦你?|我要|我想|给我|能不能|可以|能否)\s*)+",
     _I,
 )
 _POLITE_END = re.compile(r"(?:[\s,!.?？！。~～…]|please|pls|plz|thanks|thank\s+you|吧|呢|吗|嘛|一下|谢谢|啊|哦)+$", _I)
@@ -86,7 +86,7 @@ UTILITY: dict[str, re.Pattern[str]] = {
 _SHARE = _full(
     r"share(?:\s+(?:to|on|with|in)\s+(?:the\s+)?(?:showcase|feed|channel|everyone|public|world))?",
     r"publish", r"post", r"make\s+public", r"go\s+public", r"feature", r"show\s+off",
-    r"分享(?:到频道|出去|给大家)?", r"发布", r"公开", r"发到频道",
+    r"(?:分享|发布|发|公开)(?:一下)?(?:到|去|给|在)?(?:频道|群里?|展示区|广场|大家|出去)?",
 )
 
 
@@ -119,7 +119,7 @@ _EXTEND = _start(
     rf"(?:continue|keep\s+going|go\s+on|carry\s+on|extend|lengthen|prolong|keep\s+it\s+going){_IT}",
     rf"make{_IT}\s+longer", r"longer", r"what\s+happens\s+(?:next|after(?:wards)?|then)", r"and\s+then\s+what",
     r"then\s+what", r"what'?s\s+next", r"next\s+scene", r"more\s+please", r"add\s+more", r"make\s+more",
-    r"(?:接着拍|接着|继续拍|继续|延长|加长|再长一点|长一点|往后拍|续拍|续写|延续|后面呢|然后呢|后来呢|接下来呢|接下来|下一段|再来一段)"
+    r"再?(?:接着拍|接着|继续拍|继续|延长|加长|再长一点|长一点|往后拍|续拍|续写|延续|后面呢|然后呢|后来呢|接下来呢|接下来|下一段|再来一段)"
     r"(?:下去|一下|一点)?(?:它|这个|这段)?",
 )
 _LOOP_START = _start(

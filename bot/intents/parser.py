@@ -97,7 +97,7 @@ def _sentence(line: str, *, focus: bool) -> Command:
         return Command(action="help")
     if clips or (focus and actions.looks_like_edit(text)):
         return Command(action="remix", clips=target, prompt=prompt, **fields)
-    return Command(action="generate", prompt=tidy(request.strip(text.replace(CUT, " ").strip())) or None, **fields)
+    return Command(action="generate", prompt=_scene(text), **fields)
 
 
 def _only_pronouns(text: str) -> bool:
@@ -106,8 +106,13 @@ def _only_pronouns(text: str) -> bool:
 
 def _generate(action: str, line: str) -> Command:
     found, text = settings.extract(line)
-    scene = tidy(request.strip(" ".join(text.replace(CUT, " ").split())))
-    return Command(action=action, prompt=scene, **found.fields())
+    return Command(action=action, prompt=_scene(text), **found.fields())
+
+
+def _scene(text: str) -> str | None:
+    """The prompt of a new clip: tidied, then unwrapped from "make me a video of ..." and tidied again."""
+    first = tidy(text)
+    return tidy(request.strip(first)) if first else None
 
 
 def _storyboard(draft: storyboard.Draft) -> Command:

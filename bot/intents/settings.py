@@ -90,11 +90,11 @@ def _num(group: str = "n") -> Callable[[re.Match[str]], float | None]:
 
 
 _MOMENT_BEFORE = re.compile(
-    r"(?:(?<![A-Za-z])(?:at|first|last|after|from|every|until|till|by|before|within|around the|the first|"
+    r"(?:(?<![A-Za-z])(?:at|first|last|after|from|every|until|till|before|within|around the|the first|"
     r"the last|each)\s*|[前第后在到从每])$",
     _I,
 )
-_MOMENT_AFTER = re.compile(r"^\s*(?:后|之后|以后|开始|起|时|处|的时候|内|之内|之前|以前|前|mark|in\b|into\b|later|after)", _I)
+_MOMENT_AFTER = re.compile(r"\s*(?:后|之后|以后|开始|起|时|处|的时候|内|之内|之前|以前|前|mark|in\b|into\b|later|after)", _I)
 
 
 def _duration(multiplier: float, bare_s: bool = False) -> Callable[[re.Match[str]], int | None]:
@@ -146,7 +146,7 @@ _READERS: list[_Reader] = [
     (re.compile(rf"{_A0}(?:give\s+me\s+)?{_N_EN}\s+(?:different\s+|more\s+|alternative\s+|distinct\s+)?"
                 rf"(?:versions?|variations?|variants?|takes?|options?|alternatives?|outputs?){_A1}", _I),
      "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
-    (re.compile(rf"{_N_ZH}\s*(?:个|种|款|条|段)?\s*(?:不同的?)?\s*(?:版本|变体|方案|选项|变化|版(?!本))"),
+    (re.compile(rf"(?:出|来|做|生成|给我)?{_N_ZH}\s*(?:个|种|款|条|段)?\s*(?:不同的?)?\s*(?:版本|变体|方案|选项|变化|版(?!本))"),
      "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
     # duration
     (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:seconds?|secs?)(?:\s+long)?{_A1}",

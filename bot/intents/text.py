@@ -29,18 +29,19 @@ FILLERS_ZH = (
     "设置", "调成", "弄成", "的", "和", "并且", "然后", "还有", "吧", "呢", "啊", "一下", "视频", "格式",
     "模式", "分辨率", "画质", "时长", "长", "把", "它", "这个", "改为", "就", "好", "谢谢", "是", "都", "个",
 )
-_EDGE_WORDS = r"(?:and|in|with|at|as|of|for|to|using|then|also|please|pls|plz|but|so|by|on|into|about|or)"
 #: At the start only pure joiners go: "at night" and "in anime style" are whole edit instructions.
 _EDGE_EN_START = re.compile(r"^(?:(?:and|then|also|please|pls|plz|or|so|and\s+then)(?![A-Za-z0-9])|[,;:.!?\-–—/|&+])\s*", re.IGNORECASE)
-_EDGE_EN_END = re.compile(rf"\s*(?:(?<![A-Za-z0-9]){_EDGE_WORDS}|[,;:\-–—/|&+])$", re.IGNORECASE)
+#: At the end only joiners too: "zoom in" and "log on" end in prepositions ("in 720p" is taken out whole).
+_EDGE_EN_END = re.compile(r"\s*(?:(?<![A-Za-z0-9])(?:and|or|then|also|please|pls|plz|so|but)|[,;:\-–—/|&+])$",
+                          re.IGNORECASE)
 _EDGE_ZH_START = re.compile(r"^(?:[，、；：。！？,;:]|然后|并且|而且|还有|同时|接着|后面|之后|以后|再|和|及|用|以|并|请|的)+")
 _EDGE_ZH_END = re.compile(r"(?:[，、；：,;:]|和|及|并且|然后|的|用|以)+$")
 _EDGE_WINDOW = 48
 _JOINER_AT_CUT = re.compile(
-    r"(?:\b(?:in|at|with|as|and|using|on|for|to|into|of)\s*|[,，、;；]\s*|用|以|采用|设置?为?|做成|改成|换成|调成)?"
+    r"(?:\b(?:in|at|with|as|and|using|on|for|to|into|of|by)\s*|[,，、;；]\s*|用|以|采用|设置?为?|做成|调成|把)?"
     rf"{CUT}+"
     r"(?:\s*(?:\b(?:format|mode|orientation|resolution|quality|aspect(?:\s+ratio)?|ratio|long|res)\b"
-    r"|的?(?:格式|模式|分辨率|画质|比例|尺寸)|的)?)",
+    r"|of(?![A-Za-z])|的?(?:格式|模式|分辨率|画质|比例|尺寸)|的)?)",
     re.IGNORECASE,
 )
 _FILLER_RE = re.compile(
@@ -103,6 +104,7 @@ def tidy(text: str) -> str | None:
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\s+([,，、。！？!?;；:：.])", r"\1", one_line(text))
     text = re.sub(r"([,，、;；])(?:\s*[,，、;；])+", r"\1", text)
+    text = re.sub(r"\s*[(\[（【]\s*[)\]）】]", "", text)
     text = _strip_edges(text)
     if is_filler(text):
         return None
