@@ -65,6 +65,7 @@ class FakeBotApi:
         self._failures: dict[str, list[int]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -80,6 +81,7 @@ class FakeBotApi:
         return self
 
     async def stop(self) -> None:
+        self._closing = True  # ends pending long polls at once
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -317,7 +319,7 @@ class FakeBotApi:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
-        while not self._updates and time.monotonic() < deadline:
+        while not self._updates and time.monotonic() < deadline and not self._closing:
             await asyncio.sleep(0.02)
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         limit = int(params.get("limit") or 100)
