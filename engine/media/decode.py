@@ -59,7 +59,9 @@ def load_image(path: Path | str, limits: object | None = None) -> Image.Image:
     except MediaError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError("too_large", "the image has too many pixels to open safely") from exc
+        raise MediaError(
+            "too_large", f"the image has too many pixels to open safely; the limit is {limits.max_image_pixels:,} pixels"
+        ) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise MediaError("unreadable_image", "the file is not an image that can be read (JPEG, PNG, WebP...)") from exc
 
