@@ -48,7 +48,8 @@ def progress_text(
 
 
 def clip_caption(*, clip_id: int, op: str, prompt: str, settings: dict, cost: int, lang: str, parent: int | None) -> str:
-    what = describe_job(op, prompt, settings, lang, limit=600)
+    shown = prompt if len(prompt) <= 600 else prompt[:599] + "\u2026"
+    what = f"{op_name(op, lang)} \u201c{shown}\u201d" if shown else op_name(op, lang)
     caption = t("clip_caption", lang, clip=clip_id, what=what, settings=describe_settings(settings), cost=cost)
     if parent is not None and op not in ("generate", "animate", "storyboard"):
         caption += "\n" + t("lineage", lang, op=op_name(op, lang), parent=parent)

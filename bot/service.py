@@ -68,7 +68,14 @@ class BotService:
         db = make_engine(settings.database_url)
         sessions = async_sessionmaker(db, expire_on_commit=False)
         if queue is None:
-            queue = make_queue(settings=settings, sessions=sessions)
+            queue = make_queue(
+                database_url=settings.database_url,
+                redis_url=settings.redis_url,
+                engine_factory=None if settings.redis_url else _engine_factory(settings),
+                options=settings.engine,
+                limits=settings.limits,
+                tiers=settings.tiers,
+            )
         service = cls(settings, sessions, queue)
         await service.start()
         return service
@@ -668,6 +675,20 @@ class BotService:
         except (KeyError, IndexError):
             text = t("invalid_request", lang, reason=error.code)
         return Outgoing(kind="text", chat_id=chat_id, text=text)
+
+
+def _engine_factory(settings: Any):
+    """Loads the pipeline on the worker thread when the first job arrives (local mode only)."""
+
+    def load() -> Any:
+        from engine.runner import Engine
+
+        return Engine.load(
+            settings.model, device=settings.device, options=settings.engine, media_dir=settings.media_dir,
+            limits=settings.limits,
+        )
+
+    return load
 
 
 async def _get_or_create_chat(session: AsyncSession, incoming: Incoming) -> Chat:

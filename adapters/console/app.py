@@ -55,6 +55,9 @@ class ConsoleChat:
                 if line.strip() in ("/quit", "/exit"):
                     break
                 await self.send(line.rstrip("\n"))
+                if not self.interactive:  # a script is a conversation: each line sees the clips before it
+                    await self._idle.wait()
+                    await self._settle()
             await self._idle.wait()
             await self._settle()
         finally:

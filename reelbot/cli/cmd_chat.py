@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -13,11 +14,22 @@ from reelbot.cli import cli
 from reelbot.config import load_settings
 
 
+_QUIET = {
+    "TQDM_DISABLE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "DIFFUSERS_VERBOSITY": "error",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_OFFLINE": "1",
+}
+
+
 @cli.command()
 @click.option("--user", default=None, help="Who you are in the chat (default: your login name).")
 @click.option("--out", "out_dir", default="out", type=click.Path(file_okay=False, path_type=Path), help="Where clips are written.")
 def chat(user: str | None, out_dir: Path) -> None:
     """Chat with reelbot in this terminal; clips land in ./out/."""
+    for name, value in _QUIET.items():  # a chat shows its own progress bar, not the libraries'
+        os.environ.setdefault(name, value)
     from adapters.console.app import run_console
 
     settings = load_settings()
