@@ -78,7 +78,7 @@ def _ratio(a: str, b: str) -> str:
 
 
 _I = re.IGNORECASE
-_Reader = tuple[re.Pattern[str], str, Callable[[re.Match[str]], object]]
+_Reader = tuple[re.Pattern[str], str, Callable[[re.Match[str]], object], tuple[str, ...]]
 
 
 def _const(value: object) -> Callable[[re.Match[str]], object]:
@@ -116,49 +116,54 @@ _N_EN = rf"(?P<n>{numbers.EN_OR_DIGITS})"
 _N_ANY = rf"(?P<n>{numbers.ANY})"
 _N_ZH = rf"(?P<n>{numbers.DIGITS}|{numbers.ZH})"
 
-#: (pattern, field, value reader). Order matters only where one pattern contains another ("full HD" before "HD").
+#: Order matters only where one pattern contains another ("full HD" before "HD"). The last item of each reader
+#: lists words one of which must be in the lower-cased message for the pattern to run: a cheap test first, so that
+#: most patterns are skipped and a 10,000-character prompt stays fast.
 _READERS: list[_Reader] = [
     # aspect
-    (re.compile(_ratio("9", "16")), "aspect", _const("9:16")),
-    (re.compile(_ratio("16", "9")), "aspect", _const("16:9")),
-    (re.compile(_ratio("1", "1")), "aspect", _const("1:1")),
-    (re.compile(rf"{_A0}(?:vertical(?:ly)?|upright){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("9:16")),
+    (re.compile(_ratio("9", "16")), "aspect", _const("9:16"), ("16",)),
+    (re.compile(_ratio("16", "9")), "aspect", _const("16:9"), ("16",)),
+    (re.compile(_ratio("1", "1")), "aspect", _const("1:1"), ("1",)),
+    (re.compile(rf"{_A0}(?:vertical(?:ly)?|upright){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("9:16"),
+     ("vertical", "upright")),
     (re.compile(rf"{_A0}for\s+(?:tiktok|reels|instagram\s+reels|(?:youtube\s+)?shorts|(?:instagram\s+)?stories)"
-                rf"{_A1}", _I), "aspect", _const("9:16")),
-    (re.compile(_ambiguous("portrait"), _I), "aspect", _const("9:16")),
-    (re.compile(rf"{_A0}(?:wide[\s-]?screen|horizontal(?:ly)?){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("16:9")),
-    (re.compile(_ambiguous("landscape"), _I), "aspect", _const("16:9")),
-    (re.compile(_ambiguous("square"), _I), "aspect", _const("1:1")),
-    (re.compile(r"竖屏|竖版|竖向|竖幅|竖构图|竖着的?|手机竖屏"), "aspect", _const("9:16")),
-    (re.compile(r"横屏|横版|横向|横幅|宽屏|横构图|横着的?"), "aspect", _const("16:9")),
-    (re.compile(r"(?<!长)(?:正方形|方形|方屏|方版)(?!的[^\s，,。视画])"), "aspect", _const("1:1")),
+                rf"{_A1}", _I), "aspect", _const("9:16"), ("tiktok", "reels", "shorts", "stories")),
+    (re.compile(_ambiguous("portrait"), _I), "aspect", _const("9:16"), ("portrait",)),
+    (re.compile(rf"{_A0}(?:wide[\s-]?screen|horizontal(?:ly)?){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("16:9"),
+     ("wide", "horizontal")),
+    (re.compile(_ambiguous("landscape"), _I), "aspect", _const("16:9"), ("landscape",)),
+    (re.compile(_ambiguous("square"), _I), "aspect", _const("1:1"), ("square",)),
+    (re.compile(r"竖屏|竖版|竖向|竖幅|竖构图|竖着的?"), "aspect", _const("9:16"), ("竖",)),
+    (re.compile(r"横屏|横版|横向|横幅|宽屏|横构图|横着的?"), "aspect", _const("16:9"), ("横", "宽屏")),
+    (re.compile(r"(?<!长)(?:正方形|方形|方屏|方版)(?!的[^\s，,。视画])"), "aspect", _const("1:1"), ("方",)),
     # resolution (the longer names first)
     (re.compile(rf"(?<!\d)(?:1080|1440|2160)\s*[pP]{_A1}|{_A0}(?:full[\s-]*hd|fhd|uhd|4k|8k|ultra[\s-]*hd|"
                 rf"high[\s-]*res(?:olution)?|max(?:imum)?\s+(?:quality|resolution)){_A1}", _I),
-     "resolution", _const("1080p")),
-    (re.compile(r"全高清|超高清|超清|蓝光|最高画质|最高清"), "resolution", _const("1080p")),
-    (re.compile(rf"(?<!\d)720\s*[pP]{_A1}|{_A0}(?:hd|high[\s-]*definition){_A1}", _I), "resolution", _const("720p")),
-    (re.compile(r"高清|高画质"), "resolution", _const("720p")),
+     "resolution", _const("1080p"), ("1080", "1440", "2160", "hd", "4k", "8k", "res", "max")),
+    (re.compile(r"全高清|超高清|超清|蓝光|最高画质|最高清"), "resolution", _const("1080p"), ("清", "蓝光", "画质")),
+    (re.compile(rf"(?<!\d)720\s*[pP]{_A1}|{_A0}(?:hd|high[\s-]*definition){_A1}", _I), "resolution", _const("720p"),
+     ("720", "hd", "high")),
+    (re.compile(r"高清|高画质"), "resolution", _const("720p"), ("高",)),
     (re.compile(rf"(?<!\d)480\s*[pP]{_A1}|{_A0}(?:sd|standard[\s-]*definition|low[\s-]*res(?:olution)?){_A1}", _I),
-     "resolution", _const("480p")),
-    (re.compile(r"标清|低清|流畅画质|低画质"), "resolution", _const("480p")),
+     "resolution", _const("480p"), ("480", "sd", "standard", "low")),
+    (re.compile(r"标清|低清|流畅画质|低画质"), "resolution", _const("480p"), ("清", "画质")),
     # variations
     (re.compile(rf"{_A0}(?:give\s+me\s+)?{_N_EN}\s+(?:different\s+|more\s+|alternative\s+|distinct\s+)?"
                 rf"(?:versions?|variations?|variants?|takes?|options?|alternatives?|outputs?){_A1}", _I),
-     "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
+     "variations", lambda m: round_variations(numbers.to_number(m.group("n"))),
+     ("version", "variation", "variant", "take", "option", "alternative", "output")),
     (re.compile(rf"(?:出|来|做|生成|给我)?{_N_ZH}\s*(?:个|种|款|条|段)?\s*(?:不同的?)?\s*(?:版本|变体|方案|选项|变化|版(?!本))"),
-     "variations", lambda m: round_variations(numbers.to_number(m.group("n")))),
+     "variations", lambda m: round_variations(numbers.to_number(m.group("n"))), ("版", "变体", "方案", "选项", "变化")),
     # duration
     (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:seconds?|secs?)(?:\s+long)?{_A1}",
-                _I), "duration", _duration(1)),
+                _I), "duration", _duration(1), ("sec",)),
     (re.compile(rf"{_A0}(?:for\s+)?(?P<n>{numbers.DIGITS})\s*s(?:\s+long)?{_A1}", _I), "duration",
-     _duration(1, bare_s=True)),
+     _duration(1, bare_s=True), ("s",)),
     (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:minutes?|mins?)(?:\s+long)?{_A1}",
-                _I), "duration", _duration(60)),
-    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?{_N_ZH}\s*秒钟?(?:长|左右)?"), "duration",
-     _duration(1)),
-    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?(?P<n>{numbers.DIGITS}|{numbers.ZH}|半)\s*分钟(?:长|左右)?"), "duration",
-     lambda m: 20 if m.group("n") == "半" else _duration(60)(m)),
+                _I), "duration", _duration(60), ("min",)),
+    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?{_N_ZH}\s*秒钟?(?:长|左右)?"), "duration", _duration(1), ("秒",)),
+    (re.compile(rf"(?:(?:时长|长度)\s*(?:为|是)?\s*)?(?P<n>{numbers.DIGITS}|{numbers.ZH}|半)\s*分钟(?:长|左右)?"),
+     "duration", lambda m: 20 if m.group("n") == "半" else _duration(60)(m), ("分钟",)),
 ]
 
 _BARE_AMBIGUOUS = re.compile(rf"{_A0}(portrait|landscape|square){_A1}", _I)
@@ -168,7 +173,10 @@ _BARE_VALUES = {"portrait": "9:16", "landscape": "16:9", "square": "1:1"}
 def extract(text: str) -> tuple[Settings, str]:
     """The settings in ``text`` and the text with their words replaced by ``CUT``."""
     found = Settings()
-    for pattern, name, read in _READERS:
+    lowered = text.lower()
+    for pattern, name, read, needs in _READERS:
+        if not any(word in lowered for word in needs):
+            continue
         def replace(m: re.Match[str], name: str = name, read=read) -> str:
             value = read(m)
             if value is None:

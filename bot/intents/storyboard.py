@@ -39,8 +39,11 @@ _ADD_CARD = [
 ]
 _KEYWORD = re.compile(r"^\s*(?:storyboard|story\s*board|分镜|故事板)\s*[:：\-–—]?\s*", re.IGNORECASE)
 _SPLIT_ONE_LINE = re.compile(r"\s*(?:\s/\s|(?<=\S)/(?=\s*(?:at\s+)?\d|\s*第)|[;；|]|\s{2,}|\s*(?=第\s*\S{1,4}\s*秒))\s*")
-_RUN_TOGETHER = re.compile(rf"(?:(?<=\s)|(?<=[。.!！?？，,]))(?=(?:at\s+)?\d{{1,4}}(?:\.\d{{1,2}})?\s*(?:s|sec|seconds?)\s*[:：\-–—])"
-                           rf"|(?=(?:在\s*)?第\s*(?:\d{{1,4}}|{numbers.ZH})\s*秒)", re.IGNORECASE)
+_RUN_TOGETHER = re.compile(
+    rf"(?:(?<=\s)|(?<=[。.!！?？，,]))(?=(?:at\s+)?\d{{1,4}}(?:\.\d{{1,2}})?\s*(?:s|sec|seconds?)\s*[:：\-–—])"
+    rf"|(?=(?:在\s*)?第\s*(?:\d{{1,4}}|{numbers.ZH})\s*秒)",
+    re.IGNORECASE,
+)
 _MAX_AT = 3600.0
 
 

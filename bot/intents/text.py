@@ -30,7 +30,8 @@ FILLERS_ZH = (
     "模式", "分辨率", "画质", "时长", "长", "把", "它", "这个", "改为", "就", "好", "谢谢", "是", "都", "个",
 )
 #: At the start only pure joiners go: "at night" and "in anime style" are whole edit instructions.
-_EDGE_EN_START = re.compile(r"^(?:(?:and|then|also|please|pls|plz|or|so|and\s+then)(?![A-Za-z0-9])|[,;:.!?\-–—/|&+])\s*", re.IGNORECASE)
+_EDGE_EN_START = re.compile(r"^(?:(?:(?:and|then|also|please|pls|plz|or|so|and\s+then)(?![A-Za-z0-9])"
+                            r"|[,;:.!?\-–—/|&+])\s*)+", re.IGNORECASE)
 #: At the end only joiners too: "zoom in" and "log on" end in prepositions ("in 720p" is taken out whole).
 _EDGE_EN_END = re.compile(r"\s*(?:(?<![A-Za-z0-9])(?:and|or|then|also|please|pls|plz|so|but)|[,;:\-–—/|&+])$",
                           re.IGNORECASE)
@@ -83,9 +84,7 @@ def _strip_edges(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        head, tail = text[:_EDGE_WINDOW], text[_EDGE_WINDOW:]
-        head = _EDGE_ZH_START.sub("", _EDGE_EN_START.sub("", head)).lstrip()
-        text = head + tail
+        text = _EDGE_ZH_START.sub("", _EDGE_EN_START.sub("", text, count=1), count=1).lstrip()
         head, tail = text[:-_EDGE_WINDOW], text[-_EDGE_WINDOW:]
         tail = _EDGE_ZH_END.sub("", _EDGE_EN_END.sub("", tail)).rstrip()
         text = (head + tail).strip()
@@ -94,13 +93,15 @@ def _strip_edges(text: str) -> str:
 
 def is_filler(text: str) -> bool:
     """True when nothing but connectors, pronouns, politeness and punctuation is left."""
-    return not text or not _FILLER_RE.sub("", text)
+    if not text:
+        return True
+    return not _FILLER_RE.sub("", text[:200]) and not _FILLER_RE.sub("", text)
 
 
 def tidy(text: str) -> str | None:
     """What a reader left of a message, as a prompt: connectors of removed words dropped, edges trimmed."""
-    text = _JOINER_AT_CUT.sub(_join_cut, text)
-    text = text.replace(CUT, " ")
+    if CUT in text:
+        text = _JOINER_AT_CUT.sub(_join_cut, text).replace(CUT, " ")
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\s+([,，、。！？!?;；:：.])", r"\1", one_line(text))
     text = re.sub(r"([,，、;；])(?:\s*[,，、;；])+", r"\1", text)
