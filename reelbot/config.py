@@ -7,6 +7,7 @@ tables (pricing, limits, credit packs). Any bad value stops start-up with one li
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,6 +29,10 @@ from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the
 DATA_DIR = Path("data")
 #: The file read for pricing and limits unless ``REELBOT_CONFIG`` names another.
 DEFAULT_CONFIG_FILE = Path("reelbot.toml")
+
+
+#: ``scheme://user:password@host``: the password part of a URL, hidden by ``config show``.
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 
 
 class ConfigError(Exception):
@@ -137,7 +142,11 @@ class Settings(BaseSettings):
 
     def masked(self) -> dict[str, Any]:
         """The configuration as JSON-ready data, secrets shown as ``***``."""
-        return self.model_dump(mode="json")  # SecretStr dumps as '**********'
+        data = self.model_dump(mode="json")  # SecretStr dumps as '**********'
+        for name in ("database_url", "redis_url"):
+            if data.get(name):
+                data[name] = _URL_PASSWORD.sub(r"\1**********@", data[name])
+        return data
 
 
 def load_settings(**overrides: Any) -> Settings:
