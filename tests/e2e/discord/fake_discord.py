@@ -409,7 +409,12 @@ class FakeDiscord:
             case ("POST", ["users", "@me", "channels"]):
                 cid = self.new_id()
                 return {"id": cid, "type": 1, "recipients": [{"id": body["recipient_id"], "username": "dm"}]}
-            case ("DELETE", ["webhooks", _, _, "messages", mid]) | ("DELETE", ["channels", _, "messages", mid]):
+            case ("DELETE", ["webhooks", _, token, "messages", mid]):
+                if mid == "@original":
+                    mid = self._interaction_by_token(token).original_message_id or ""
+                self.messages.pop(mid, None)
+                return web.Response(status=204)
+            case ("DELETE", ["channels", _, "messages", mid]):
                 self.messages.pop(mid, None)
                 return web.Response(status=204)
         return None
@@ -503,7 +508,7 @@ class FakeDiscord:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_until(self, predicate: Callable[[], Any], *, timeout: float = 30.0) -> Any:
+    async def wait_until(self, predicate: Callable[[], Any], *, timeout: float = 15.0) -> Any:
         """Wait until ``predicate()`` is truthy (re-checked after every request and gateway change)."""
         async def _wait() -> Any:
             async with self._changed:
@@ -515,7 +520,7 @@ class FakeDiscord:
                 return result
         return await asyncio.wait_for(_wait(), timeout)
 
-    async def wait_for_message(self, predicate: Callable[[dict[str, Any]], bool], *, timeout: float = 30.0,
+    async def wait_for_message(self, predicate: Callable[[dict[str, Any]], bool], *, timeout: float = 15.0,
                                after: int = 0) -> dict[str, Any]:
         """The first message version (created or edited, from ``history[after:]``) matching ``predicate``."""
         def find() -> dict[str, Any] | None:
