@@ -65,7 +65,8 @@ UTILITY: dict[str, re.Pattern[str]] = {
     "help": _full(
         r"help(?:\s+me)?", r"\?+", r"what\s+(?:can|do)\s+you\s+do", r"how\s+does\s+(?:this|it)\s+work",
         r"how\s+(?:do\s+i|to)\s+use\s+(?:this|you|it|the\s+bot|reelbot)", r"how\s+to\s+use", r"commands",
-        r"usage", r"start", r"menu", r"hi+", r"hello+", r"hey+", r"yo", r"hiya", r"greetings",
+        r"usage", r"start", r"menu", r"(?:hi+|hello+|hey+|yo|hiya|howdy)(?:\s+(?:there|bot|reelbot|everyone))?",
+        r"greetings",
         r"good\s+(?:morning|afternoon|evening)", r"(?:who|what)\s+are\s+you", r"instructions", r"guide",
         r"帮助", r"救命", r"怎么用", r"如何使用", r"使用说明", r"说明", r"你能做什么", r"你会(?:做)?什么",
         r"你可以做什么", r"你好", r"您好", r"嗨", r"哈喽", r"开始", r"菜单", r"指令", r"命令", r"你是谁", r"教程",
@@ -75,7 +76,8 @@ UTILITY: dict[str, re.Pattern[str]] = {
         r"buy(?:\s+(?:more\s+)?(?:credits?|points|tokens))?", r"purchase(?:\s+(?:more\s+)?credits?)?",
         r"top\s*-?\s*up(?:\s+(?:my\s+)?(?:credits?|balance|account))?", r"recharge", r"refill",
         r"(?:get|add)\s+(?:more\s+|some\s+)?credits?", r"buy\s+more", r"pay", r"pricing", r"prices?",
-        r"i\s+need\s+more\s+credits?", r"how\s+(?:do\s+i|can\s+i|to)\s+(?:buy|get)\s+(?:more\s+)?credits?",
+        r"i\s+need\s+more\s+credits?", r"how\s+much\s+(?:is|does|do|are)\s+(?:a\s+|one\s+)?(?:video|clip|it|credits?)"
+        r"(?:\s+cost)?", r"how\s+(?:do\s+i|can\s+i|to)\s+(?:buy|get)\s+(?:more\s+)?credits?",
         r"充值", r"充钱", r"买(?:点)?积分", r"购买积分", r"购买", r"买点数", r"买额度", r"充点数", r"续费", r"付款", r"支付",
         r"价格", r"怎么充值", r"(?:怎么|如何)(?:买|购买)积分",
     ),
@@ -93,8 +95,9 @@ _SHARE = _full(
 def utility(text: str, text_without_refs_and_pronouns: str) -> str | None:
     """The action of a message that is only a utility request ("balance", "余额", "share it"), else None."""
     said = core(text)
+    plain = text.replace(CUT, " ").strip(" \t,.!?，。！？~").lower()
     for action, pattern in UTILITY.items():
-        if pattern.fullmatch(said):
+        if pattern.fullmatch(said) or pattern.fullmatch(plain):
             return action
     bare = core(text_without_refs_and_pronouns)
     if _SHARE.fullmatch(bare):
@@ -114,7 +117,7 @@ def _start(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^(?:" + "|".join(alternatives) + r")", _I)
 
 
-_IT = r"(?:\s+(?:it|this|that|the\s+(?:clip|video|story|scene)|" + CUT + r"+))?"
+_IT = r"(?:\s+(?:(?:the|this|that)\s+(?:clip|video|story|scene|one)|it|this|that|" + CUT + r"+))?"
 _EXTEND = _start(
     rf"(?:continue|keep\s+going|go\s+on|carry\s+on|extend|lengthen|prolong|keep\s+it\s+going){_IT}",
     rf"make{_IT}\s+longer", r"longer", r"what\s+happens\s+(?:next|after(?:wards)?|then)", r"and\s+then\s+what",
@@ -144,6 +147,10 @@ _EDIT_START = _start(
     r"transform|zoom|slow|speed|brighten|darken|more|less|same|redo|fix|edit|modify|update|use|apply|erase|"
     r"delete|increase|decrease|reduce|shorten|without|but|instead|now|as|into|rotate|flip|mirror|reverse|"
     r"crop|tint|stylize|stylise|animate)(?![A-Za-z])",
+    r"(?:slower|faster|brighter|darker|bigger|smaller|warmer|colder|cooler|sharper|softer|calmer|happier|scarier)"
+    r"(?![A-Za-z])",
+    r"(?:in\s+(?:the\s+)?(?:style\s+of|[\w-]+(?:\s+[\w-]+)?\s+style)|at\s+(?:night|dawn|dusk|sunset|sunrise|noon))"
+    r"(?![A-Za-z])",
     r"(?:把|换|改|变|加|去掉|删|让|调|弄|更|再|设成|不要|别|增加|减少|放慢|加快|慢|快|亮|暗|保持|改成|换成|变成)",
 )
 _EDIT_ANY = re.compile(
@@ -177,6 +184,7 @@ def loop(text: str) -> str | None:
 
 
 def blend(text: str) -> str | None:
+    """``text`` with the blending verb cut out; None when there is none."""
     match = _BLEND.search(text)
     if not match:
         return None

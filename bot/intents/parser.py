@@ -62,10 +62,10 @@ def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = Fal
     # 6. a photo: animate it, the caption is the prompt
     if has_image:
         return _generate("animate", line)
-    return _sentence(line, focus=focus)
+    return _sentence(line, focus=focus, has_video=has_video)
 
 
-def _sentence(line: str, *, focus: bool) -> Command:
+def _sentence(line: str, *, focus: bool, has_video: bool = False) -> Command:
     """Plain sentences: re-cut, blend, loop, extend, remix, settings, else generate."""
     clips, text = refs.extract(line)
     keep, text = recut.extract(text, strong_only=not (focus or clips))
@@ -75,6 +75,8 @@ def _sentence(line: str, *, focus: bool) -> Command:
     if keep is not None:
         return Command(action="recut", clips=target, keep_seconds=keep, prompt=tidy(text), **fields)
     blended = actions.blend(text)
+    if blended is not None and not clips and is_filler(refs.cut_pronouns(blended).replace(CUT, " ")):
+        return Command(action="blend", clips=target, **fields)  # "blend it": the dialogue asks with what
     if blended is not None and clips:
         with_current = focus and (refs.has_pronoun(text) or len(clips) == 1)
         members = (["current"] if with_current else []) + clips
@@ -89,15 +91,16 @@ def _sentence(line: str, *, focus: bool) -> Command:
     if rest is not None and (focus or clips):
         return Command(action="remix", clips=target, prompt=tidy(rest), **fields)
     prompt = tidy(text)
-    if prompt is None or _only_pronouns(text):
+    scene = _scene(text)
+    if prompt is None or scene is None or _only_pronouns(text):
         if clips or (focus and refs.has_pronoun(line) and not found.any()):
             return Command(action="remix", clips=target, prompt=None, **fields)
         if found.any():
             return Command(action="settings", **fields)
         return Command(action="help")
-    if clips or (focus and actions.looks_like_edit(text)):
+    if clips or has_video or (focus and actions.looks_like_edit(text)):
         return Command(action="remix", clips=target, prompt=prompt, **fields)
-    return Command(action="generate", prompt=_scene(text), **fields)
+    return Command(action="generate", prompt=scene, **fields)
 
 
 def _only_pronouns(text: str) -> bool:

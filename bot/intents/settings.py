@@ -74,7 +74,7 @@ def _ambiguous(word: str) -> str:
 
 
 def _ratio(a: str, b: str) -> str:
-    return rf"(?<![\d:.]){a}\s*(?:[:：x×/]|\s+by\s+)\s*{b}(?![\d:])"
+    return rf"(?<![\d:.]){a}\s*(?:[:：x×/比]|\s+by\s+)\s*{b}(?![\d:])"
 
 
 _I = re.IGNORECASE
@@ -124,6 +124,9 @@ _READERS: list[_Reader] = [
     (re.compile(_ratio("9", "16")), "aspect", _const("9:16"), ("16",)),
     (re.compile(_ratio("16", "9")), "aspect", _const("16:9"), ("16",)),
     (re.compile(_ratio("1", "1")), "aspect", _const("1:1"), ("1",)),
+    (re.compile(r"(?<![零一二两三四五六七八九十])九比十六"), "aspect", _const("9:16"), ("比",)),
+    (re.compile(r"(?<![零一二两三四五六七八九十])十六比九(?![零一二两三四五六七八九十])"), "aspect", _const("16:9"), ("比",)),
+    (re.compile(r"(?<![零一二两三四五六七八九十])一比一(?![零一二两三四五六七八九十])"), "aspect", _const("1:1"), ("比",)),
     (re.compile(rf"{_A0}(?:vertical(?:ly)?|upright){_QUAL_AFTER}?{_A1}", _I), "aspect", _const("9:16"),
      ("vertical", "upright")),
     (re.compile(rf"{_A0}for\s+(?:tiktok|reels|instagram\s+reels|(?:youtube\s+)?shorts|(?:instagram\s+)?stories)"
