@@ -26,6 +26,15 @@ def _pg_admin():
     return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="test", autocommit=True, connect_timeout=3)
 
 
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """The tiny random-weight LTX pipeline, written once per session and loaded with ``from_pretrained``."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from engine.tiny import write_tiny_pipeline
+
+    return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'reelbot.db'}"
