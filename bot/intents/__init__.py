@@ -27,7 +27,8 @@ Precedence, first match wins:
    f. With a clip in focus, an edit ("make the house medieval", "turn it blue", "把房子换成中世纪风格") ->
       ``remix``, prompt = the instruction; any sentence naming ``#N`` -> ``remix`` of it.
    g. Everything else -> ``generate``: a new description is a new clip even while another is in focus, and
-      without focus an edit-like sentence ("make it blue") is generated as written.
+      without focus an edit-like sentence ("make it blue") is generated as written. The exception is an
+      attached video: people send one to change it, so its caption remixes it.
 
 Settings (aspect, resolution, duration 1-20 s, variations 1/2/4) are read anywhere and removed from the prompt;
 ``bot.intents.settings`` documents how out-of-range values are clamped.
