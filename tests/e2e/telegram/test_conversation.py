@@ -3,6 +3,7 @@ the fake Bot API server playing Telegram. Each test is a conversation a person c
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
@@ -32,6 +33,17 @@ async def ledger_sum(application, telegram_user_id: int) -> int:
 async def clip_row(application, clip_id: int) -> Clip:
     async with service_of(application).sessions() as session:
         return await session.get(Clip, clip_id)
+
+
+async def shown_clip(application, message: dict) -> Clip:
+    """The clip a sent message shows (the adapter tells the core right after Telegram answers the upload)."""
+    for _ in range(100):
+        clip_id = await service_of(application).clip_for_message(
+            "telegram", str(message["chat"]["id"]), str(message["message_id"]))
+        if clip_id is not None:
+            return await clip_row(application, clip_id)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"message {message['message_id']} shows no clip")
 
 
 def jpeg(color: str = "orange") -> bytes:
@@ -71,9 +83,8 @@ async def test_a_private_chat_from_start_to_a_vertical_clip_a_remix_a_loop_histo
         # a reply "make it blue" to that video -> a remix of that clip
         fake_api.push(fake_api.message("make it blue", reply_to=first))
         remix = fake_api.sent(await fake_api.wait_for("sendVideo", count=2, timeout=120))
-        first_clip = await service_of(app).clip_for_message("telegram", str(ADA), str(first["message_id"]))
-        remix_clip = await clip_row(app, await service_of(app).clip_for_message(
-            "telegram", str(ADA), str(remix["message_id"])))
+        first_clip = (await shown_clip(app, first)).id
+        remix_clip = await shown_clip(app, remix)
         assert remix_clip.op == "remix" and remix_clip.parent_clip_id == first_clip
 
         # the Loop button under the remix -> a loop of it
@@ -82,8 +93,7 @@ async def test_a_private_chat_from_start_to_a_vertical_clip_a_remix_a_loop_histo
         fake_api.push(fake_api.callback_query(loop_payload, remix))
         await fake_api.wait_for("answerCallbackQuery")
         looped = fake_api.sent(await fake_api.wait_for("sendVideo", count=3, timeout=120))
-        loop_clip = await clip_row(app, await service_of(app).clip_for_message(
-            "telegram", str(ADA), str(looped["message_id"])))
+        loop_clip = await shown_clip(app, looped)
         assert loop_clip.op == "loop" and loop_clip.parent_clip_id == remix_clip.id
         assert len(fake_api.calls_of("sendVideo")) == 3  # each clip delivered exactly once
 
@@ -101,8 +111,7 @@ async def test_a_photo_with_a_caption_is_animated(fake_api, settings):
     async with running_bot(settings) as app:
         fake_api.push(fake_api.photo_message(jpeg(), caption="the sun rising over the sea"))
         video = fake_api.sent(await fake_api.wait_for("sendVideo", timeout=120))
-        clip = await clip_row(app, await service_of(app).clip_for_message("telegram", str(ADA),
-                                                                          str(video["message_id"])))
+        clip = await shown_clip(app, video)
         assert clip.op == "animate"
         assert fake_api.calls_of("getFile"), "the photo was never downloaded"
 
