@@ -45,6 +45,8 @@ _RUN_TOGETHER = re.compile(
     re.IGNORECASE,
 )
 _MAX_AT = 3600.0
+#: Segments read as cards; later ones only extend the last card (a 10,000-line paste stays fast).
+_MAX_SEGMENTS = 100
 
 
 @dataclass
@@ -77,6 +79,8 @@ def _card(segment: str, patterns: list[re.Pattern[str]] = _CARD_PATTERNS) -> tup
 def _collect(segments: list[str]) -> Draft:
     draft = Draft()
     header: list[str] = []
+    if len(segments) > _MAX_SEGMENTS:
+        segments = [*segments[: _MAX_SEGMENTS - 1], " ".join(segments[_MAX_SEGMENTS - 1:])]
     for segment in segments:
         card = _card(segment)
         if card is not None:

@@ -64,11 +64,11 @@ HOSTILE = {
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 @pytest.mark.parametrize("focus", [False, True])
 def test_hostile_inputs_are_parsed_quickly(text, focus):
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: other work on a shared machine does not count against us
     command = parse_strict(text, has_focus=focus)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     _valid(command)
-    assert elapsed < 0.25, f"{elapsed * 1000:.0f} ms"
+    assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms of CPU"
 
 
 def test_a_10000_character_prompt_is_kept_whole():
