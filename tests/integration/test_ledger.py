@@ -6,9 +6,11 @@ import asyncio
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.credits import Ledger, LedgerError
 from bot.errors import InsufficientCredits
+from bot.models import User
 from bot.users import BadUserKey, find_user, get_or_create_user
 from engine.db import make_engine, make_sessionmaker
 from reelbot.migrate import upgrade_database
@@ -176,6 +178,7 @@ async def test_the_same_platform_identity_always_maps_to_one_user(sessions):
 
     assert len(set(ids)) == 1
     async with sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(User))).scalar_one() == 1  # no orphans
         user = await find_user(session, "discord:456")
         assert user is not None and user.id == ids[0] and user.language == "zh"
         assert await find_user(session, "discord:999") is None
