@@ -53,7 +53,7 @@ class Workers:
             "REELBOT_MODEL": str(model_dir),
             "REELBOT_DEVICE": "cpu",
             "REELBOT_MEDIA_DIR": str(tmp / "media"),
-            "REELBOT_ENGINE__NUM_INFERENCE_STEPS": "60",
+            "REELBOT_ENGINE__NUM_INFERENCE_STEPS": "24",
             "REELBOT_ENGINE__MAX_BATCH": "2",
             "REELBOT_ENGINE__BATCH_WINDOW_S": "0",
             "REELBOT_LOG_LEVEL": "INFO",
@@ -123,7 +123,7 @@ async def test_jobs_from_two_owners_run_once_across_two_workers_with_progress_ov
     try:
         events = queue.events()
         jobs = [await queue.submit(Generate(prompt="a cat", settings=Settings(duration_s=1, seed=i)), owner=f"u{i % 2}")
-                for i in range(4)]
+                for i in range(2)]
         seen = await collect_until_final(events, {job.id for job in jobs}, timeout=240)
         for job in jobs:
             stages = [event.stage for event in seen[job.id]]
