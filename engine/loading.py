@@ -77,6 +77,8 @@ def load_pipeline(
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"could not load the model {str(source)!r}: {exc}") from exc
     pipe.set_progress_bar_config(disable=True)
+    # LTXConditionPipeline passes its own timestep schedule on purpose; the scheduler warns about it every call.
+    logging.getLogger("diffusers.schedulers.scheduling_flow_match_euler_discrete").setLevel(logging.ERROR)
     profile = load_profile(source if local else None)
     if profile.random_weights:
         log.warning("model %s has RANDOM weights (a test model): its videos are coloured noise", source)
