@@ -78,13 +78,20 @@ def ensure_database(settings: Settings) -> None:
     try:
         current = current_revision(url)
     except Exception as exc:  # noqa: BLE001  (any driver error means "cannot reach it")
-        raise ConfigError(f"cannot reach REELBOT_DATABASE_URL ({_safe(url)}): {type(exc).__name__}") from None
+        raise ConfigError(unreachable(url, exc)) from None
     head = head_revision()
     if current != head:
         raise ConfigError(
             f"the database at REELBOT_DATABASE_URL ({_safe(url)}) is at revision {current or 'none'}, "
             f"reelbot needs {head}: run `reelbot db upgrade`"
         )
+
+
+def unreachable(url: str, error: BaseException) -> str:
+    """One line for an operator: which database (password hidden) and the driver's own first line."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
+    return f"cannot use the database at REELBOT_DATABASE_URL ({_safe(url)}): {first_line}"
 
 
 def _safe(url: str) -> str:

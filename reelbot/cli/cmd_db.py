@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from reelbot.cli import cli
@@ -18,10 +20,15 @@ def db() -> None:
 def upgrade(revision: str) -> None:
     """Apply migrations (SQLite or PostgreSQL, from REELBOT_DATABASE_URL)."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
 
-    from reelbot.migrate import current_revision, upgrade_database
+    from reelbot.migrate import current_revision, unreachable, upgrade_database
 
     url = load_settings().database_url
-    upgrade_database(url, revision)
+    try:
+        upgrade_database(url, revision)
+    except DBAPIError as exc:
+        click.echo(f"reelbot: {unreachable(url, exc)}", err=True)
+        sys.exit(1)
     where = make_url(url).render_as_string(hide_password=True)
     click.echo(f"database {where} is at revision {current_revision(url)}")

@@ -93,3 +93,15 @@ def test_postgresql_is_not_migrated_behind_the_operators_back(postgres_url):
 
     upgrade_database(postgres_url)
     ensure_database(settings)  # now at head: nothing to say
+
+
+def test_an_unreachable_database_is_one_line_naming_it_without_the_password(tmp_path):
+    url = "postgresql+asyncpg://bot:hunter2@127.0.0.1:1/reelbot"
+    env = {**os.environ, "REELBOT_DATABASE_URL": url, "REELBOT_CONFIG": str(tmp_path / "none.toml")}
+
+    done = subprocess.run([REELBOT, "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("reelbot: cannot use the database at REELBOT_DATABASE_URL (postgresql+asyncpg://bot:***@")
+    assert "hunter2" not in line
