@@ -1,0 +1,45 @@
+"""The console adapter driven as a script (stdin not a terminal), as `make chat` users pipe into it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from adapters.console.app import ConsoleChat
+from engine.media import probe
+
+
+@pytest.fixture
+async def console_service(tmp_path, tiny_model_dir):
+    from bot.service import BotService
+    from reelbot.config import load_settings
+
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
+        model=str(tiny_model_dir),
+        device="cpu",
+        media_dir=tmp_path / "media",
+    )
+    service = await BotService.create(settings)
+    try:
+        yield service
+    finally:
+        await service.close()
+
+
+@pytest.mark.timeout(600)
+async def test_a_scripted_chat_makes_a_clip_then_loops_it_and_prints_each_path(console_service, tmp_path):
+    stdout = io.StringIO()
+    chat = ConsoleChat(console_service, user="zoe", out_dir=tmp_path / "out", stdout=stdout, interactive=False)
+    await chat.run(io.StringIO("a paper boat on a pond, 1:1, 5 s\nloop it\nbalance\n"))
+
+    lines = stdout.getvalue().splitlines()
+    paths = [Path(line) for line in lines if line.endswith(".mp4")]
+    assert [path.name for path in paths] == ["clip-1.mp4", "clip-2.mp4"]
+    assert all(path.parent == tmp_path / "out" and path.exists() for path in paths)
+    info = probe(paths[0])
+    assert (info.width, info.height) == (480, 480)
+    assert any("loop of #1" in line for line in lines)
+    assert lines[-1] == "Your balance: 150 credits."
