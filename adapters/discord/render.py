@@ -119,6 +119,10 @@ class Renderer:
     async def deliver(self, outs: Iterable[Outgoing], reply: Reply) -> None:
         """Show the answers to one user action."""
         self.limits[reply.chat_id] = reply.size_limit
+        outs = list(outs)
+        if reply.interaction is not None and not reply.original_used:
+            # A job's progress belongs in the deferred response (it is edited there); greetings follow it.
+            outs.sort(key=lambda out: out.kind != "progress")
         for out in outs:
             await self._render(out, reply)
         if reply.interaction is not None and not reply.original_used and reply.interaction.response.is_done():
