@@ -30,3 +30,27 @@ async def test_without_guild_ids_commands_are_synced_globally(settings, fake):
     settings = settings.model_copy(update={"discord_guild_ids": []})
     async with running(settings, fake, ScriptedCore()):
         assert {c["name"] for c in fake.commands["global"]} == COMMANDS
+
+
+async def test_an_explicit_gateway_url_is_used_without_asking_the_rest_api(settings, fake):
+    settings = settings.model_copy(update={"discord_gateway_url": fake.gateway_url})
+    async with running(settings, fake, ScriptedCore()):
+        assert fake.identifies == 1
+        assert not any(r.path == "/gateway/bot" for r in fake.requests)
+
+
+def test_a_proxy_url_gets_the_api_version_path_discord_py_expects():
+    from adapters.discord.app import api_base
+
+    assert api_base("http://nirn:8080/") == "http://nirn:8080/api/v10"
+    assert api_base("http://nirn:8080/api/v10") == "http://nirn:8080/api/v10"
+
+
+def test_running_without_a_token_stops_with_one_readable_line(settings):
+    import pytest
+
+    from adapters.discord.app import main
+    from reelbot.config import ConfigError
+
+    with pytest.raises(ConfigError, match="DISCORD_BOT_TOKEN"):
+        main(settings.model_copy(update={"discord_bot_token": None}))
