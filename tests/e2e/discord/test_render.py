@@ -177,3 +177,19 @@ def test_a_clip_that_cannot_fit_is_refused_rather_than_sent_unwatchable(noisy_cl
 
     with pytest.raises(UploadTooLarge):
         fit_to_limit(noisy_clip, limit)
+
+
+async def test_server_rules_in_settings_are_refused_to_members_who_cannot_manage_the_server(settings, fake):
+    core = ScriptedCore(lambda i: [Outgoing(kind="text", chat_id=i.chat_id, text="OK")])
+    async with running(settings, fake, core):
+        member = fake.slash_command("settings", {"channel_allowed": False}, user=fake.bob)
+        await fake.dispatch("INTERACTION_CREATE", member)
+        await fake.wait_until(lambda: fake.callbacks(member))
+        refusal = fake.callbacks(member)[0]
+        assert refusal["data"]["flags"] & EPHEMERAL and "admins" in refusal["data"]["content"]
+        assert core.received == []
+
+        admin = fake.slash_command("settings", {"channel_allowed": False}, user=fake.admin, admin=True)
+        await fake.dispatch("INTERACTION_CREATE", admin)
+        await fake.wait_for_message(lambda m: m["content"] == "OK")
+        assert core.received[-1].text == "/disable" and core.received[-1].user_id == fake.admin["id"]
