@@ -42,4 +42,4 @@ async def test_a_scripted_chat_makes_a_clip_then_loops_it_and_prints_each_path(c
     info = probe(paths[0])
     assert (info.width, info.height) == (480, 480)
     assert any("loop of #1" in line for line in lines)
-    assert lines[-1] == "Your balance: 150 credits."
+    assert lines[-1] == "Your balance: 160 credits."  # 200 welcome - 2 x (4 credits x 5 s square)
