@@ -97,6 +97,11 @@ async def test_a_private_chat_from_start_to_a_vertical_clip_a_remix_a_loop_histo
         assert loop_clip.op == "loop" and loop_clip.parent_clip_id == remix_clip.id
         assert len(fake_api.calls_of("sendVideo")) == 3  # each clip delivered exactly once
 
+        # "#<first>" shows the first clip again: by Telegram's file id, without a second upload
+        fake_api.push(fake_api.message(f"#{first_clip}"))
+        again = await fake_api.wait_for("sendVideo", count=4)
+        assert again.files == {} and again.params["video"] == first["video"]["file_id"]
+
         # /history lists the clips; /balance matches the ledger
         fake_api.push(fake_api.message("/history"))
         fake_api.push(fake_api.message("/balance"))
@@ -109,7 +114,7 @@ async def test_a_private_chat_from_start_to_a_vertical_clip_a_remix_a_loop_histo
 
 async def test_a_photo_with_a_caption_is_animated(fake_api, settings):
     async with running_bot(settings) as app:
-        fake_api.push(fake_api.photo_message(jpeg(), caption="the sun rising over the sea"))
+        fake_api.push(fake_api.photo_message(jpeg(), caption="the sun rising over the sea, 2 s"))
         video = fake_api.sent(await fake_api.wait_for("sendVideo", timeout=120))
         clip = await shown_clip(app, video)
         assert clip.op == "animate"
@@ -137,10 +142,12 @@ async def test_in_a_group_chatter_is_ignored_a_mention_answered_and_buttons_work
     ada, ben = fake_api.user(ADA, "Ada"), fake_api.user(BEN, "Ben")
     bot_name = fake_api.bot["username"]
     async with running_bot(settings):
+        fake_api.push(fake_api.message("/start", user=ben))  # Ben knows the bot from a private chat
+        await fake_api.wait_for("sendMessage")
         fake_api.push(fake_api.message("what a lovely day", chat=group, user=ben))
         fake_api.push(fake_api.message(f"@{bot_name} a red car on a street, square, 2 s", chat=group, user=ada))
         video = fake_api.sent(await fake_api.wait_for("sendVideo", timeout=120))
-        handled = [m for m in fake_api.calls_of("sendMessage")]
+        handled = [c for c in fake_api.calls_of("sendMessage") if int(c.params["chat_id"]) != BEN]
         assert all(int(c.params["chat_id"]) == group["id"] for c in handled)
         assert not any("lovely" in fake_api.sent(c)["text"] for c in handled)
 
