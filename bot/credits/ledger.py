@@ -27,6 +27,8 @@ RESERVE, SETTLE, REFUND = "reserve", "settle", "refund"
 RESERVED_KINDS = (RESERVE, SETTLE, REFUND)
 #: The grant kinds reelbot uses.
 DAILY, PURCHASE, ADMIN, WELCOME = "daily", "purchase", "admin", "welcome"
+#: A purchase refunded by an admin takes its credits back (as far as they are unspent).
+TAKE_BACK = "take_back"
 #: Suffix of the one line that releases a reservation (settle or refund, whichever comes first).
 RELEASE_SUFFIX = ":release"
 #: How many times an operation is retried after losing a race on its own key.
@@ -141,6 +143,26 @@ class Ledger:
     async def refund(self, key: str) -> int:
         """Give a whole reservation back (the job failed, was cancelled, or timed out)."""
         return await self._release(key, REFUND, lambda held: held)
+
+    async def take_back(self, user_id: int, amount: int, *, key: str, reason: str = "") -> int:
+        """Remove up to ``amount`` credits (a refunded purchase) without going below zero; once per key.
+
+        Returns the credits actually taken: what was already spent stays spent rather than making the balance
+        negative.
+        """
+        if amount < 0:
+            raise LedgerError(f"cannot take back a negative amount, got {amount}")
+
+        async def apply(session: AsyncSession) -> int:
+            user = await _lock_user(session, user_id)
+            taken = min(amount, user.balance)
+            await _write(session, user_id, -taken, key=key, kind=TAKE_BACK, reason=reason)
+            return await _add(session, user_id, -taken)
+
+        await self._once(key, user_id, TAKE_BACK, apply)
+        async with self._sessions() as session:
+            entry = await _entry(session, key)
+        return -entry.amount if entry is not None else 0
 
     # -- the machinery -------------------------------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+"""Defaults, admins, payments and opening clips: the parts of the core that need no GPU work."""
+
+from __future__ import annotations
+
+from tests.integration.bot.test_conversation import texts_of
+
+
+async def test_my_defaults_are_remembered_and_used_for_the_next_video(service, listen):
+    gina = listen("gina")
+    assert "9:16 720p" in texts_of(await gina.say("make my default vertical 720p"))
+    assert "9:16 720p" in texts_of(await gina.say("settings"))
+    queued = texts_of(await gina.say("a fox in the snow"))
+    assert "9:16 720p 5s" in queued
+
+
+async def test_only_admins_grant_credits_and_block_users(service, listen):
+    hank, admin = listen("hank"), listen("admin")
+    await hank.say("hi")
+    assert "Only admins" in texts_of(await hank.say("/grant console:hank 1000"))
+
+    granted = texts_of(await admin.say("/grant console:hank 300 contest prize"))
+    assert "Granted 300" in granted
+    assert "500 credits" in texts_of(await hank.say("balance"))
+
+    assert "blocked" in texts_of(await admin.say("/block console:hank"))
+    assert "can't use this bot" in texts_of(await hank.say("a boat"))
+    assert "No such user" in texts_of(await admin.say("/grant console:nobody 5"))
+
+
+async def test_a_payment_credits_once_however_often_it_is_reported_and_an_admin_refund_takes_it_back(service, listen):
+    ivy = listen("ivy")
+    await ivy.say("hello")
+    assert await service.precheckout("console", "ivy", "small") is None
+    assert await service.precheckout("console", "ivy", "no-such-pack") is not None
+
+    first = await service.payment_received("console", "chat-ivy", "ivy", "charge-1", "small", 50, "XTR")
+    again = await service.payment_received("console", "chat-ivy", "ivy", "charge-1", "small", 50, "XTR")
+    assert "700" in texts_of(first) and again == []
+
+    refused = await service.refund_payment("console", "ivy", "charge-1")
+    assert "Only admins" in texts_of(refused)
+    refunded = await service.refund_payment("console", "admin", "charge-1")
+    assert "500 credits taken back" in texts_of(refunded)
+    assert "200 credits" in texts_of(await ivy.say("balance"))
+    user_id = (await _ids(service, "ivy"))
+    assert await service.ledger.ledger_sum(user_id) == await service.ledger.balance(user_id) == 200
+
+
+async def test_buy_offers_every_configured_pack_as_an_invoice(service, listen):
+    jay = listen("jay")
+    invoices = [out for out in await jay.say("buy credits") if out.kind == "invoice"]
+    assert [(i.pack_id, i.price, i.credits) for i in invoices] == [
+        (p.id, p.stars, p.credits) for p in service.settings.credits.packs
+    ]
+
+
+async def test_cancel_with_nothing_running_says_so(service, listen):
+    kim = listen("kim")
+    assert "Nothing of yours" in texts_of(await kim.say("cancel"))
+    assert "Nothing of yours" in texts_of(await kim.say("取消")) or "没有" in texts_of(await kim.say("取消"))
+
+
+async def _ids(service, name: str) -> int:
+    from bot.users import find_user
+
+    async with service.sessions() as session:
+        return (await find_user(session, f"console:{name}")).id
