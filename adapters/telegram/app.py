@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import FileSizeLimit
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -189,7 +190,17 @@ def main(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
     application = build_application(settings)
+    asyncio.run(_check_token(application))
     if settings.webhook_url:
         application.run_webhook(allowed_updates=ALLOWED_UPDATES, **webhook_options(settings))
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT_S)
+
+
+async def _check_token(application: Application) -> None:
+    """Ask Telegram who we are once, so a wrong token is one clear line rather than PTB's retry-loop traceback."""
+    try:
+        async with application.bot:
+            pass
+    except InvalidToken:
+        raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by Telegram (check it with @BotFather)") from None
