@@ -57,6 +57,8 @@ MESSAGES = (
     filters.TEXT | filters.PHOTO | filters.VIDEO | filters.ANIMATION | filters.VIDEO_NOTE | filters.Document.ALL
 ) & ~filters.StatusUpdate.ALL
 _SETTINGS, _OWNS_SERVICE, _DELIVERY = "reelbot.settings", "reelbot.owns_service", "reelbot.delivery"
+#: ``bot_data`` key of (upload, download) byte limits: the cloud Bot API's 50/20 MB, or a self-hosted server's.
+LIMITS = "reelbot.limits"
 
 
 def build_application(settings: Settings, service: Any = None) -> Application:
@@ -79,6 +81,10 @@ def build_application(settings: Settings, service: Any = None) -> Application:
         builder = builder.base_file_url(settings.telegram_api_file_url)
     application = builder.build()
     application.bot_data[_SETTINGS] = settings
+    application.bot_data[LIMITS] = (
+        (FileSizeLimit.FILESIZE_UPLOAD_LOCAL_MODE, FileSizeLimit.FILESIZE_DOWNLOAD_LOCAL_MODE) if self_hosted
+        else (FileSizeLimit.FILESIZE_UPLOAD, FileSizeLimit.FILESIZE_DOWNLOAD)
+    )
     application.bot_data[_OWNS_SERVICE] = service is None
     if service is not None:
         application.bot_data["reelbot.service"] = service
@@ -99,18 +105,10 @@ async def _post_init(application: Application) -> None:
         from bot.service import BotService  # the core starts the engine: import only when running
 
         service = await BotService.create(settings)
-    self_hosted = bool(settings.telegram_api_base_url)
-    renderer = Renderer(
-        application.bot, service,
-        upload_limit_bytes=FileSizeLimit.FILESIZE_UPLOAD_LOCAL_MODE if self_hosted else FileSizeLimit.FILESIZE_UPLOAD,
-    )
+    upload_limit, download_limit = application.bot_data[LIMITS]
+    renderer = Renderer(application.bot, service, upload_limit_bytes=upload_limit)
     application.bot_data[STATE] = AdapterState(
-        service=service,
-        renderer=renderer,
-        media_dir=Path(settings.media_dir),
-        download_limit_bytes=(
-            FileSizeLimit.FILESIZE_DOWNLOAD_LOCAL_MODE if self_hosted else FileSizeLimit.FILESIZE_DOWNLOAD
-        ),
+        service=service, renderer=renderer, media_dir=Path(settings.media_dir), download_limit_bytes=download_limit
     )
     await publish_commands(application.bot)
     application.bot_data[_DELIVERY] = asyncio.create_task(_deliver(service, renderer), name="telegram-delivery")

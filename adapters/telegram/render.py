@@ -13,6 +13,7 @@ import contextlib
 import html
 import logging
 import os
+from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
@@ -121,15 +122,11 @@ class Renderer:
             _LOG.error("clip %s is %d bytes, over Telegram's %d byte upload limit", out.clip_id, size,
                        self.upload_limit_bytes)
             return None
-        with open(out.clip_path, "rb") as video:
-            content = video.read()
-        thumbnail = None
-        if out.thumbnail_path and os.path.exists(out.thumbnail_path):
-            with open(out.thumbnail_path, "rb") as thumb:
-                thumbnail = thumb.read()
+        # Paths, not bytes: in local mode PTB hands the server a file:// URI instead of uploading.
+        thumbnail = Path(out.thumbnail_path) if out.thumbnail_path and os.path.exists(out.thumbnail_path) else None
         async with chat_action(self.bot, chat_id, ChatAction.UPLOAD_VIDEO):
             return await retry_once(lambda: self.bot.send_video(
-                chat_id, content, filename=f"reelbot-{out.clip_id or 'clip'}.mp4", thumbnail=thumbnail, **options
+                chat_id, Path(out.clip_path), thumbnail=thumbnail, **options
             ))
 
     async def send_invoice(self, out: Outgoing) -> Message:

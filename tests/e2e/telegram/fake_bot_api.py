@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -51,8 +52,11 @@ class Call:
 class FakeBotApi:
     """The Bot API, enough of it for reelbot, held in memory."""
 
-    def __init__(self, token: str = "123456:TEST-token", bot_id: int = 4242, username: str = "reelbot_test_bot"):
+    def __init__(self, token: str = "123456:TEST-token", bot_id: int = 4242, username: str = "reelbot_test_bot",
+                 local_dir: Path | None = None):
         self.token = token
+        #: Set: play a ``--local`` server on this machine (getFile answers absolute paths, file:// accepted).
+        self.local_dir = local_dir
         self.bot = {"id": bot_id, "is_bot": True, "first_name": "reelbot", "username": username}
         self.calls: list[Call] = []
         #: (chat_id, message_id) -> the message as the fake holds it (text edits update it).
@@ -349,6 +353,11 @@ class FakeBotApi:
             number = next(self._file_ids)
             file_id = f"video-{number}"
             self.files[file_id] = (content, f"videos/{number}.mp4")
+        elif video.startswith("file://") and self.local_dir is not None:
+            content = Path(video.removeprefix("file://")).read_bytes()
+            number = next(self._file_ids)
+            file_id = f"video-{number}"
+            self.files[file_id] = (content, f"videos/{number}.mp4")
         elif video in self.files:
             file_id, content = video, self.files[video][0]
         else:
@@ -375,6 +384,11 @@ class FakeBotApi:
         if file_id not in self.files:
             return _error(400, "Bad Request: invalid file_id")
         content, path = self.files[file_id]
+        if self.local_dir is not None:
+            local = self.local_dir / path
+            local.parent.mkdir(parents=True, exist_ok=True)
+            local.write_bytes(content)
+            path = str(local.resolve())
         return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content), "file_path": path}
 
 
