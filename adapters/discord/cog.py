@@ -81,7 +81,7 @@ class ReelCog(commands.Cog):
     @app_commands.command(name="animate", description="Bring a picture to life")
     @app_commands.describe(image="The picture", prompt="What should happen in it")
     async def animate(self, interaction: discord.Interaction, image: discord.Attachment, prompt: str = "") -> None:
-        await self.run(interaction, command_text("animate", prompt), uploads=[image])
+        await self.run(interaction, command_text("animate", prompt), uploads=(image,))
 
     @app_commands.command(name="remix", description="Change a clip with a sentence")
     @app_commands.describe(change="What should change", clip="Clip number (default: the latest)")
@@ -150,7 +150,7 @@ class ReelCog(commands.Cog):
     # ---- the shared path ----------------------------------------------------------------------------
 
     async def run(self, interaction: discord.Interaction, text: str, *, button: str | None = None,
-                  uploads: list[discord.Attachment] = ()) -> None:  # type: ignore[assignment]
+                  uploads: tuple[discord.Attachment, ...] = ()) -> None:
         """Defer (Discord wants an answer in 3 s), ask the core, show its answers."""
         await interaction.response.defer(thinking=True)
         reply = self.reply_for(interaction)

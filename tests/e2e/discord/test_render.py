@@ -193,3 +193,21 @@ async def test_server_rules_in_settings_are_refused_to_members_who_cannot_manage
         await fake.dispatch("INTERACTION_CREATE", admin)
         await fake.wait_for_message(lambda m: m["content"] == "OK")
         assert core.received[-1].text == "/disable" and core.received[-1].user_id == fake.admin["id"]
+
+
+async def test_animate_downloads_the_picture_and_hands_it_to_the_core_as_an_image(settings, fake):
+    core = ScriptedCore(lambda i: [Outgoing(kind="text", chat_id=i.chat_id, text="got it")])
+    picture = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    aid = fake.new_id()
+    fake.files[aid] = picture
+    attachment = {"id": aid, "filename": "cat photo.png", "size": len(picture), "content_type": "image/png",
+                  "url": f"{fake.base}/attachments/{aid}/cat.png", "proxy_url": f"{fake.base}/attachments/{aid}/cat.png"}
+    async with running(settings, fake, core):
+        command = fake.slash_command("animate", {"image": aid, "prompt": "it waves"}, user=fake.alice,
+                                     attachments={"image": attachment})
+        await fake.dispatch("INTERACTION_CREATE", command)
+        await fake.wait_for_message(lambda m: m["content"] == "got it")
+        incoming = core.received[0]
+        assert incoming.text == "/animate it waves"
+        assert incoming.attachments[0].kind == "image"
+        assert Path(incoming.attachments[0].path).read_bytes() == picture
