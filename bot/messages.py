@@ -41,6 +41,8 @@ class Incoming:
     button: str | None = None
     #: The platform's id of the message, for replies.
     message_id: str | None = None
+    #: The sender administers this chat (group/guild admin): may switch the bot on or off here.
+    is_chat_admin: bool = False
 
     @property
     def user_key(self) -> str:

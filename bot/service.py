@@ -30,6 +30,7 @@ from bot.intents import parse
 from bot.messages import Attachment, Incoming, Outgoing
 from bot.models import Chat, Clip, ClipMessage, Payment, User
 from bot.orders import Order, build_order, cheaper
+from bot.scheduler import BotScheduler
 from bot.presenters import clip_buttons, clip_caption, confirm_buttons, describe_job, describe_settings, progress_text
 from bot.uploads import check_upload
 from bot.users import find_user, get_or_create_user, user_key
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 2.5
 _ADMIN = re.compile(r"^/(grant|block|unblock|disable|enable|refund)(?:@\w+)?\b\s*(.*)$", re.I | re.S)
 _OPEN_CLIP = re.compile(r"^\s*(?:/reply(?:@\w+)?\s+|/open(?:@\w+)?\s+)?#?\s*(\d{1,9})\s*$")
+_HISTORY_PAGE = re.compile(
+    r"^\s*(?:/history(?:@\w+)?|history|my (?:videos|clips)|历史(?:记录)?)\s*(?:page|第)?\s*(\d{1,5})\s*页?\s*$", re.I
+)
 _START = re.compile(r"^/start(?:@\w+)?\b", re.I)
 
 
@@ -54,6 +58,7 @@ class BotService:
         self._outboxes: dict[str, asyncio.Queue[Outgoing]] = defaultdict(asyncio.Queue)
         self.deliveries = Deliveries(self)
         self._pump: asyncio.Task | None = None
+        self.scheduler: BotScheduler | None = None
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
@@ -83,8 +88,13 @@ class BotService:
     async def start(self) -> None:
         await self.queue.start()
         self._pump = asyncio.create_task(self.deliveries.pump(), name="reelbot-deliveries")
+        if self.settings.credits.daily_free > 0:
+            self.scheduler = BotScheduler(self.sessions, self.settings.credits)
+            self.scheduler.start(catch_up=True)
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         if self._pump is not None:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
@@ -165,6 +175,8 @@ class BotService:
             balance = await self.ledger.balance(user.id)
             welcome = [self._text(incoming, t("welcome", lang, name=incoming.user_name or "there", balance=balance))]
             rest = _START.sub("", incoming.text.strip()).strip()
+            if incoming.button is not None:  # a newcomer's first act was a press: do it too
+                return welcome + await self._button(incoming, user, chat, lang)
             if not rest and not incoming.attachments:
                 return welcome
             incoming = _with_text(incoming, rest)
@@ -198,6 +210,9 @@ class BotService:
             incoming = _with_reply(incoming, image.id)
             if not text:
                 return [self._text(incoming, t("ask_remix", lang, clip=image.id))]
+        paged = _HISTORY_PAGE.match(text)
+        if paged and not incoming.attachments:
+            return await self._history(incoming, user, lang, Command(action="history", prompt=paged.group(1)))
         opened = _OPEN_CLIP.match(text)
         if opened and not incoming.attachments:
             return await self._open_clip(incoming, user, chat, lang, int(opened.group(1)))
@@ -566,7 +581,8 @@ class BotService:
         return f"{platform}:{user_id}" in self.settings.admins
 
     async def _admin(self, incoming: Incoming, lang: str, verb: str, args: str) -> list[Outgoing]:
-        if not self.is_admin(incoming.platform, incoming.user_id):
+        chat_rule = verb in ("disable", "enable") and incoming.is_chat_admin
+        if not self.is_admin(incoming.platform, incoming.user_id) and not chat_rule:
             return [self._text(incoming, t("admin_only", lang))]
         if verb in ("disable", "enable"):
             async with self._tx() as session:

@@ -26,6 +26,7 @@ def bot_settings(tmp_path, tiny_model_dir):
         model=str(tiny_model_dir),
         device="cpu",
         media_dir=tmp_path / "media",
+        credits={"daily_free": 0},  # no midnight top-up racing the balances these tests check
         admins=["console:admin"],
     )
 

@@ -65,3 +65,48 @@ async def _ids(service, name: str) -> int:
 
     async with service.sessions() as session:
         return (await find_user(session, f"console:{name}")).id
+
+
+async def test_history_pages_through_every_clip_and_a_clip_reopens_by_its_number(service, listen):
+    from bot.models import Clip
+
+    lena = listen("lena")
+    await lena.say("hi")
+    user_id = await _ids(service, "lena")
+    async with service.sessions() as session, session.begin():
+        for n in range(7):
+            session.add(Clip(user_id=user_id, op="generate", prompt=f"scene {n}", path=f"/nowhere/{n}.mp4",
+                             settings={"aspect": "16:9", "resolution": "480p", "duration_s": 5}))
+    first = texts_of(await lena.say("history"))
+    assert "scene 6" in first and "scene 2" in first and "scene 1" not in first and "history 2" in first
+    second = texts_of(await lena.say("history 2"))
+    assert "scene 1" in second and "scene 0" in second and "scene 2" not in second
+    reopened = await lena.say("#3")
+    assert reopened[0].kind == "clip" and reopened[0].clip_id == 3 and "scene 2" in reopened[0].text
+
+
+async def test_a_newcomers_first_button_press_is_welcomed_and_acted_on(service, listen):
+    from bot.models import Clip
+
+    owner, stranger = listen("owner"), listen("stranger")
+    await owner.say("hi")
+    async with service.sessions() as session, session.begin():
+        clip = Clip(user_id=await _ids(service, "owner"), op="generate", prompt="x", path="/nowhere.mp4")
+        session.add(clip)
+    outs = await stranger.press(f"remix:{clip.id}")
+    assert "I make short videos" in outs[0].text
+    assert outs[-1].kind == "toast" and "not your clip" in outs[-1].text
+
+
+async def test_a_chat_admin_can_switch_the_bot_off_and_on_in_their_group(service):
+    from bot.messages import Incoming
+
+    def message(text: str, *, admin: bool) -> Incoming:
+        return Incoming(platform="console", chat_id="group-1", user_id="mod" if admin else "member", text=text,
+                        is_group=True, is_chat_admin=admin)
+
+    assert "Only admins" in texts_of(await service.handle(message("/disable", admin=False)))
+    assert texts_of(await service.handle(message("/disable", admin=True))) == "OK"
+    assert await service.handle(message("balance", admin=False)) == []
+    assert texts_of(await service.handle(message("/enable", admin=True))) == "OK"
+    assert "credits" in texts_of(await service.handle(message("balance", admin=False)))
