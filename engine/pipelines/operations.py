@@ -115,7 +115,13 @@ def recut(ctx: OpContext, spec: Recut, seeds: list[int]) -> list[np.ndarray]:
     """Keep the first ``keep_seconds`` verbatim and regenerate the rest, continuing from the kept tail."""
     ctx.family.require("recut")
     source = _source(ctx, spec.source, spec.settings)
-    kept = source[: min(len(source), num_frames(spec.settings, spec.keep_seconds))]
+    keep = num_frames(spec.settings, spec.keep_seconds)
+    if keep > len(source):  # keeping more than there is would silently keep less: refuse instead
+        raise EngineError(
+            f"cannot keep {spec.keep_seconds:g} s of a clip that is only {len(source) / spec.settings.fps:g} s long",
+            code="bad_input",
+        )
+    kept = source[:keep]
     total = num_frames(spec.settings)
     context = _native(ctx.family, spec.settings, kept[-ctx.family.profile.overlap_frames :])
     timeline = _timeline(ctx.family, spec.settings, total - len(kept), context=context)
