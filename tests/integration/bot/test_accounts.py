@@ -110,3 +110,28 @@ async def test_a_chat_admin_can_switch_the_bot_off_and_on_in_their_group(service
     assert await service.handle(message("balance", admin=False)) == []
     assert texts_of(await service.handle(message("/enable", admin=True))) == "OK"
     assert "credits" in texts_of(await service.handle(message("balance", admin=False)))
+
+
+async def test_sharing_posts_the_clip_to_the_showcase_channel_with_its_author(bot_settings, tmp_path):
+    import asyncio
+
+    from bot.models import Clip
+    from bot.service import BotService
+
+    settings = bot_settings.model_copy(update={"showcase_channels": ["console:showcase"]})
+    service = await BotService.create(settings)
+    try:
+        from tests.integration.bot.conftest import Chat
+
+        mia = Chat(service=service, user="mia")
+        await mia.say("hi")
+        async with service.sessions() as session, session.begin():
+            clip = Clip(user_id=await _ids(service, "mia"), op="generate", prompt="a comet", path="/c.mp4")
+            session.add(clip)
+        assert "public" in texts_of(await mia.press(f"share:{clip.id}"))
+        stream = service.subscribe("console")
+        posted = await asyncio.wait_for(anext(stream), 10)
+        assert posted.kind == "clip" and posted.chat_id == "showcase" and "mia" in posted.text
+        await stream.aclose()
+    finally:
+        await service.close()
