@@ -77,8 +77,8 @@ MOTIONS_ZH: dict[str, tuple[str, ...]] = {
     "stay": ("静止不动", "一动不动"),
 }
 
-#: Native (width, height) per aspect: multiples of 8 (VAE patch 4 x one 2x downsampling), close to the aspect.
-SIZES: dict[str, tuple[int, int]] = {"1:1": (64, 64), "16:9": (112, 64), "9:16": (64, 112)}
+#: Native (width, height) per aspect: multiples of 32 (LTXConditionPipeline requires it); the engine resizes.
+SIZES: dict[str, tuple[int, int]] = {"1:1": (64, 64), "16:9": (96, 64), "9:16": (64, 96)}
 ASPECTS = tuple(SIZES)
 
 #: Frames per clip: 8k+1 for the VAE's 2x temporal compression (k=8 -> 9 latent frames).

@@ -1,0 +1,83 @@
+"""The model card (``README.md`` beside the weights): data, command, time, metrics and limits, from a run's summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
+
+METRICS_FILE = "eval.json"
+
+
+def _metrics_table(metrics: dict | None) -> str:
+    if not metrics:
+        return "Not evaluated yet: run `make eval-toy`.\n"
+    lines = ["| language | prompts | colour | motion direction | motion (all 9) | shape | background |",
+             "|---|---|---|---|---|---|---|"]
+    for lang, m in metrics["by_language"].items():
+        lines.append(
+            f"| {lang} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} | {m['motion']:.0%} "
+            f"| {m['shape']:.0%} | {m['background']:.0%} |"
+        )
+    edits = metrics.get("edits") or {}
+    if edits:
+        lines += ["", "Edit checks: " + ", ".join(f"{k} {v:.0%}" for k, v in edits.items() if isinstance(v, float))]
+    return "\n".join(lines) + "\n"
+
+
+def write_model_card(directory: Path | str, summary: dict, metrics: dict | None = None) -> Path:
+    """Write ``README.md``; ``metrics`` defaults to the ``eval.json`` beside it, if any."""
+    directory = Path(directory)
+    if metrics is None and (directory / METRICS_FILE).exists():
+        metrics = json.loads((directory / METRICS_FILE).read_text())
+    stages = summary.get("stages", {})
+    params = summary.get("parameters", {})
+    opts = summary.get("options", {})
+    minutes = {k: (v.get("elapsed_s") or 0) / 60 for k, v in stages.items()}
+    sizes = ", ".join(f"{a} {w}x{h}" for a, (w, h) in SIZES.items())
+    text = f"""# reelbot toy model
+
+The embedded default model of reelbot: a genuine text-to-video diffusion model in the production classes
+(`LTXConditionPipeline`: `AutoencoderKLLTXVideo`, `LTXVideoTransformer3DModel`, `T5EncoderModel`,
+`FlowMatchEulerDiscreteScheduler`), trained by the repository's own script on a procedural toy world. Nothing
+is downloaded, ever. Load it like any diffusers model: `LTXConditionPipeline.from_pretrained(this_directory)`.
+
+## What it knows
+{len(SHAPES)} shapes ({", ".join(SHAPES)}) in {len(COLORS)} colours ({", ".join(COLORS)}) on {len(BACKGROUNDS)}
+backgrounds ({", ".join(BACKGROUNDS)}), with {len(MOTIONS)} motions ({", ".join(MOTIONS)}), prompted in English
+or Chinese ("a red circle bouncing on a blue background", "蓝色背景上一个弹跳的红色圆形"). Other words are
+unknown to its word-level tokenizer and read as `<unk>`.
+
+## Native size, and what the engine does with it
+Native sizes: {sizes}; {NUM_FRAMES} frames a pass, drawn for {FPS} fps (about two seconds). The engine
+upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
+previous pass's tail) for longer clips. `reelbot.json` beside the weights holds these numbers and the sampling
+defaults (steps, guidance) the engine uses.
+
+## Data
+Clips drawn fresh every step by `engine/toyworld` (seeded renderer, templated captions, half English and half
+Chinese; 10% empty captions for classifier-free guidance, 10% partial captions), with random frame conditioning
+(clean prefixes and clean frames at frame indices) so animate, extend, recut, blend and loop work.
+
+## Training
+Command: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`), seed
+{opts.get("seed", 0)}. Stage 1 (VAE): {stages.get("vae", {}).get("step", 0)} steps, {minutes.get("vae", 0):.1f} min.
+Stage 2 (transformer + text encoder, flow matching): {stages.get("transformer", {}).get("step", 0)} steps,
+{minutes.get("transformer", 0):.1f} min. Parameters: VAE {params.get("vae", 0):,}, transformer
+{params.get("transformer", 0):,}, text encoder {params.get("text_encoder", 0):,}.
+
+## Metrics
+Method: `make eval-toy` generates one clip for each of 100 held-out prompts (seeded, half English, half Chinese)
+and reads it back with the toy world's own measurements (median border colour for the background, nearest
+palette colour of the object's pixels, polar-profile shape match, centroid trajectory and area over time for the
+motion). Direction is scored on the four moves (left/right/up/down); motion on all nine.
+
+{_metrics_table(metrics)}
+## Limits
+Only the toy world: shapes, colours, backgrounds and motions above, one object per clip. Small and blurry at
+native size; upscaled, it looks soft. Anything outside the vocabulary is ignored.
+"""
+    path = directory / "README.md"
+    path.write_text(text)
+    return path

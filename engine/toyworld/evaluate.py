@@ -1,0 +1,254 @@
+"""Score the toy model's prompt adherence with the toy world's own measurements, and check edits semantically.
+
+    python -m engine.toyworld.evaluate --model engine/models/toy --prompts 100
+
+For held-out prompts (seeded scenes, half English, half Chinese, motions balanced) it generates one clip each
+with plain ``LTXConditionPipeline.from_pretrained``, reads it back with ``measure.classify`` and reports how
+often colour, shape, background, motion and (for the four moves) direction match, per language. Then the edit
+checks: remix "make it green" turns the object green; recut keeps the source's first frames; a loop ends on
+its first frame. Writes ``eval.json`` and ``EVAL.md`` beside the model and refreshes its model card.
+
+The edit checks call the pipeline the way the engine's operations do (engine/runner.py was not there when
+this was written): remix = the source's latents with ``denoise_strength``; recut = the source's prefix as a
+video condition at frame 0; loop = the same frame conditioned at frame 0 and at the last frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.toyworld.captions import LANGUAGES, caption
+from engine.toyworld.card import METRICS_FILE, write_model_card
+from engine.toyworld.measure import classify
+from engine.toyworld.scene import Scene, sample_scene
+from engine.toyworld.world import ASPECTS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
+
+log = logging.getLogger("engine.toyworld.evaluate")
+
+#: Seeds of the held-out prompts live far from training's (training draws from (seed, stage, step)).
+HELD_OUT_SEED = 2_000_003
+REPORT_FILE = "EVAL.md"
+#: A kept prefix differs from the source's frames by less than this mean absolute error (0-1 scale).
+SAME_FRAMES_MAE = 0.06
+FACTS = ("color", "shape", "background", "motion")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    scene: Scene
+    language: str
+    text: str
+    seed: int
+
+
+def held_out_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
+    """``count`` prompts, alternating English and Chinese, cycling through the motions."""
+    rng = np.random.default_rng(seed)
+    prompts = []
+    for i in range(count):
+        aspect = ASPECTS[rng.choice(len(ASPECTS), p=(0.5, 0.25, 0.25))]
+        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)])
+        language = LANGUAGES[i % 2]
+        prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i))
+    return prompts
+
+
+def _settings(model: Path) -> dict:
+    profile_path = model / "reelbot.json"
+    profile = json.loads(profile_path.read_text()) if profile_path.exists() else {}
+    return {
+        "num_inference_steps": int(profile.get("num_inference_steps", 20)),
+        "guidance_scale": float(profile.get("guidance_scale", 4.0)),
+        "max_sequence_length": int(profile.get("max_sequence_length", 32)),
+        "frame_rate": int(profile.get("frame_rate", FPS)),
+    }
+
+
+def _to_uint8(frames: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(frames * 255.0), 0, 255).astype(np.uint8)
+
+
+class Evaluator:
+    def __init__(self, model: Path, batch: int = 10, steps: int | None = None, guidance: float | None = None):
+        from diffusers import LTXConditionPipeline
+
+        self.model = model
+        self.pipe = LTXConditionPipeline.from_pretrained(model)
+        self.pipe.set_progress_bar_config(disable=True)
+        self.settings = _settings(model)
+        if steps:
+            self.settings["num_inference_steps"] = steps
+        if guidance is not None:
+            self.settings["guidance_scale"] = guidance
+        self.batch = batch
+
+    def generate(self, prompts: list[str], aspect: str, seeds: list[int], **kwargs) -> np.ndarray:
+        """uint8 clips (B, T, H, W, 3) for prompts of one aspect."""
+        width, height = SIZES[aspect]
+        output = self.pipe(
+            prompt=prompts,
+            width=width,
+            height=height,
+            num_frames=NUM_FRAMES,
+            generator=[torch.Generator().manual_seed(s) for s in seeds],
+            output_type="np",
+            **self.settings,
+            **kwargs,
+        )
+        return _to_uint8(np.asarray(output.frames))
+
+    # -- prompt adherence --------------------------------------------------------------------------------------
+    def adherence(self, prompts: list[Prompt]) -> list[dict]:
+        records: list[dict] = []
+        for aspect in ASPECTS:
+            group = [p for p in prompts if p.scene.aspect == aspect]
+            for i in range(0, len(group), self.batch):
+                chunk = group[i : i + self.batch]
+                clips = self.generate([p.text for p in chunk], aspect, [p.seed for p in chunk])
+                for prompt, clip in zip(chunk, clips):
+                    measured = classify(clip).facts()
+                    truth = {k: getattr(prompt.scene, k) for k in FACTS}
+                    records.append({
+                        "prompt": prompt.text, "language": prompt.language, "aspect": aspect, "seed": prompt.seed,
+                        "truth": truth, "measured": measured,
+                        "match": {k: measured[k] == truth[k] for k in FACTS},
+                    })
+        return records
+
+    # -- edit checks -------------------------------------------------------------------------------------------
+    def _latents(self, clip: np.ndarray) -> torch.Tensor:
+        """A clip's normalised latents, as remix starts from them."""
+        video = torch.from_numpy(clip).permute(3, 0, 1, 2).unsqueeze(0).float().div(127.5).sub(1.0)
+        vae = self.pipe.vae
+        with torch.no_grad():
+            latents = vae.encode(video).latent_dist.mode()
+        return self.pipe._normalize_latents(latents, vae.latents_mean, vae.latents_std)
+
+    def edits(self, sources: list[Prompt]) -> dict:
+        from PIL import Image
+
+        remix, recut, loop, loop_base, loop_closed = [], [], [], [], []
+        keep = 9  # frames: 5 latent frames
+        for prompt in sources:
+            aspect = prompt.scene.aspect
+            source = self.generate([prompt.text], aspect, [prompt.seed])[0]
+            # remix "make it green" (sources are never green)
+            out = self.generate(["make it green"], aspect, [prompt.seed + 1], latents=self._latents(source),
+                                denoise_strength=0.6)[0]
+            remix.append(classify(source).color != "green" and classify(out).color == "green")
+            # recut: keep the first `keep` frames, regenerate the rest with another motion
+            other = caption(Scene(**{**prompt.scene.to_dict(), "motion": "stay"}), prompt.language,
+                            np.random.default_rng(prompt.seed))
+            frames = [Image.fromarray(f) for f in source[:keep]]
+            out = self.generate([other], aspect, [prompt.seed + 2], video=frames, frame_index=0)[0]
+            recut.append(float(np.abs(out[:keep].astype(float) - source[:keep]).mean() / 255.0))
+            # loop: the source's first frame at both ends
+            first = Image.fromarray(source[0])
+            out = self.generate([prompt.text], aspect, [prompt.seed + 3], image=[first, first],
+                                frame_index=[0, NUM_FRAMES - 1])[0]
+            loop.append(float(np.abs(out[-1].astype(float) - out[0]).mean() / 255.0))
+            centroids = classify(out).centroids
+            drift = np.linalg.norm(centroids[-1] - centroids[0]) / min(SIZES[aspect])
+            loop_closed.append(bool(np.isfinite(drift) and drift < 0.1))
+            loop_base.append(float(np.abs(source[-1].astype(float) - source[0]).mean() / 255.0))
+        return {
+            "sources": len(sources),
+            "remix_turns_green": float(np.mean(remix)),
+            "recut_keeps_prefix": float(np.mean([m < SAME_FRAMES_MAE for m in recut])),
+            "recut_prefix_mae": float(np.mean(recut)),
+            "loop_closes": float(np.mean(loop_closed)),
+            "loop_seam_mae": float(np.mean(loop)),
+            "unlooped_seam_mae": float(np.mean(loop_base)),
+        }
+
+
+def summarise(records: list[dict]) -> dict:
+    by_language = {}
+    for language in LANGUAGES:
+        rows = [r for r in records if r["language"] == language]
+        moves = [r for r in rows if r["truth"]["motion"] in DIRECTIONS]
+        by_language[language] = {
+            "prompts": len(rows),
+            **{k: float(np.mean([r["match"][k] for r in rows])) if rows else 0.0 for k in FACTS},
+            "direction": float(np.mean([r["match"]["motion"] for r in moves])) if moves else 0.0,
+            "direction_prompts": len(moves),
+        }
+    return by_language
+
+
+def markdown(metrics: dict) -> str:
+    lines = [
+        "# Toy model evaluation", "",
+        f"Model: `{metrics['model']}`; {metrics['prompts']} held-out prompts (seed {metrics['seed']}); "
+        f"settings {metrics['settings']}; {metrics['seconds']:.0f} s.", "",
+        "| language | prompts | colour | direction (moves) | motion (all 9) | shape | background |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for language, m in metrics["by_language"].items():
+        lines.append(
+            f"| {language} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} ({m['direction_prompts']}) "
+            f"| {m['motion']:.0%} | {m['shape']:.0%} | {m['background']:.0%} |"
+        )
+    if metrics.get("edits"):
+        lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
+    confusions: dict[str, int] = {}
+    for r in metrics["records"]:
+        if not r["match"]["motion"]:
+            key = f"{r['truth']['motion']} -> {r['measured']['motion']}"
+            confusions[key] = confusions.get(key, 0) + 1
+    if confusions:
+        lines += ["", "## Motion confusions", "", *(f"- {k}: {v}" for k, v in sorted(confusions.items()))]
+    return "\n".join(lines) + "\n"
+
+
+def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
+             batch: int = 10, steps: int | None = None, guidance: float | None = None) -> dict:
+    started = time.monotonic()
+    evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
+    held_out = held_out_prompts(prompts, seed)
+    records = evaluator.adherence(held_out)
+    # Edit sources move (so a loop has a seam to close) and are not green (so "make it green" is a change).
+    candidates = held_out_prompts(9 * edit_sources + 9, seed + 7919)
+    sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
+    edits = evaluator.edits(sources[:edit_sources]) if edit_sources else {}
+    metrics = {
+        "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
+        "by_language": summarise(records), "edits": edits,
+        "seconds": time.monotonic() - started, "records": records,
+    }
+    (model / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+    (model / REPORT_FILE).write_text(markdown(metrics))
+    training = model / "training.json"
+    if training.exists():
+        write_model_card(model, json.loads(training.read_text()), metrics)
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    from diffusers.utils import logging as diffusers_logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    diffusers_logging.set_verbosity_error()  # the LTX schedule's "timesteps without sigmas" notice, per call
+    parser = argparse.ArgumentParser(prog="python -m engine.toyworld.evaluate", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default="engine/models/toy")
+    parser.add_argument("--prompts", type=int, default=100)
+    parser.add_argument("--edits", type=int, default=6, help="source clips for the edit checks")
+    parser.add_argument("--seed", type=int, default=HELD_OUT_SEED)
+    parser.add_argument("--batch", type=int, default=10)
+    parser.add_argument("--steps", type=int, help="denoising steps (default: the model's reelbot.json)")
+    parser.add_argument("--guidance", type=float, help="guidance scale (default: the model's reelbot.json)")
+    args = parser.parse_args(argv)
+    metrics = evaluate(Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance)
+    print(markdown({**metrics, "records": metrics["records"]}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The toy model's components: the production LTX-Video classes, built small from configs.
+
+A VAE that patchifies 4x4 first and downsamples once in space and time (8x in space, 2x in time: a 64x64x17
+clip is 8x8x9 latents), a transformer over those latents, and a small T5 encoder over the world's vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Sizes of the three trained components; the defaults are the embedded model's."""
+
+    latent_channels: int = 16
+    vae_channels: tuple[int, int] = (32, 64)
+    heads: int = 4
+    head_dim: int = 16
+    layers: int = 4
+    text_dim: int = 64
+    text_layers: int = 2
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_vae(config: ModelConfig):
+    from diffusers import AutoencoderKLLTXVideo
+
+    return AutoencoderKLLTXVideo(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=config.latent_channels,
+        block_out_channels=config.vae_channels,
+        decoder_block_out_channels=config.vae_channels,
+        down_block_types=("LTXVideoDownBlock3D", "LTXVideoDownBlock3D"),
+        layers_per_block=(1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1),
+        spatio_temporal_scaling=(True, False),
+        decoder_spatio_temporal_scaling=(True, False),
+        decoder_inject_noise=(False, False, False),
+        downsample_type=("conv", "conv"),
+        upsample_residual=(False, False),
+        upsample_factor=(1, 1),
+        timestep_conditioning=False,
+        patch_size=4,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+
+
+def build_transformer(config: ModelConfig):
+    from diffusers import LTXVideoTransformer3DModel
+
+    return LTXVideoTransformer3DModel(
+        in_channels=config.latent_channels,
+        out_channels=config.latent_channels,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=config.heads,
+        attention_head_dim=config.head_dim,
+        cross_attention_dim=config.heads * config.head_dim,
+        num_layers=config.layers,
+        caption_channels=config.text_dim,
+    )
+
+
+def build_text_encoder(config: ModelConfig, vocab_size: int):
+    from transformers import T5Config, T5EncoderModel
+
+    return T5EncoderModel(
+        T5Config(
+            vocab_size=vocab_size,
+            d_model=config.text_dim,
+            d_kv=config.text_dim // 4,
+            d_ff=config.text_dim * 2,
+            num_layers=config.text_layers,
+            num_heads=4,
+            relative_attention_num_buckets=8,
+            relative_attention_max_distance=32,
+            dropout_rate=0.0,
+            pad_token_id=0,
+            eos_token_id=1,
+            decoder_start_token_id=0,
+        )
+    )
+
+
+def build_scheduler():
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    return FlowMatchEulerDiscreteScheduler()
+
+
+def assemble_pipeline(vae, transformer, text_encoder, tokenizer):
+    """The ``LTXConditionPipeline`` that ``save_pretrained`` writes and ``from_pretrained`` reads back."""
+    from diffusers import LTXConditionPipeline
+
+    return LTXConditionPipeline(
+        scheduler=build_scheduler(), vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, transformer=transformer
+    )
+
+
+def count_parameters(module) -> int:
+    return sum(p.numel() for p in module.parameters())

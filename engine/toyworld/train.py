@@ -1,0 +1,486 @@
+"""Train the embedded toy model: stage 1 the VAE, stage 2 the transformer and text encoder by flow matching.
+
+    python -m engine.toyworld.train --out engine/models/toy --minutes 90
+
+Reproducible from ``--seed``: every step draws its clips and noise from (seed, stage, step), so a run resumed
+from a checkpoint continues exactly where it stopped. Each stage runs for a time budget (``--minutes`` split
+between the stages, or ``--vae-minutes`` / ``--transformer-minutes``) or a fixed number of steps
+(``--vae-steps`` / ``--transformer-steps``, which makes the result independent of the machine's speed).
+
+Motion is the hard part; the design choices that serve it:
+- the world draws motions big and unambiguous (a move crosses half the frame, starting on the side it leaves);
+- noise levels are sampled towards high noise, where the layout over time (the motion) is decided;
+- the loss weighs the object's tokens up (``--object-weight``) and adds a term on the change between latent
+  frames (``--temporal-weight``), so the few moving tokens are not drowned by the static background;
+- captions are dropped 10% of the time (classifier-free guidance) and partial captions name fewer facts, so
+  the motion word alone must move the object;
+- random frame conditioning (a clean prefix, or a clean frame appended at a frame index, as
+  ``LTXConditionPipeline`` does) teaches animate / extend / recut / loop / blend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.toyworld.captions import LANGUAGES, training_caption
+from engine.toyworld.data import clips_per_batch, make_batch, pick_aspect
+from engine.toyworld.model import (
+    ModelConfig,
+    assemble_pipeline,
+    build_text_encoder,
+    build_transformer,
+    build_vae,
+    count_parameters,
+)
+from engine.toyworld.pool import LatentPool
+from engine.toyworld.render import render
+from engine.toyworld.tokenizer import MAX_TOKENS, build_tokenizer
+from engine.toyworld.world import FPS, NUM_FRAMES, SIZES
+
+log = logging.getLogger("engine.toyworld.train")
+
+STAGES = ("vae", "transformer")
+#: Frame rates the transformer sees in its position coordinates: the native one mostly, the pipeline's default too.
+FRAME_RATES = (FPS, FPS, FPS, 24, 25)
+#: The engine reads this profile beside the model (sizes, timing, sampling defaults).
+PROFILE_FILE = "reelbot.json"
+
+
+@dataclass
+class TrainOptions:
+    """Everything a run depends on; stored in the checkpoint and the model card."""
+
+    out: str = "engine/models/toy"
+    checkpoint_dir: str = "data/toy-train"
+    seed: int = 0
+    vae_minutes: float = 10.0
+    transformer_minutes: float = 80.0
+    vae_steps: int | None = None
+    transformer_steps: int | None = None
+    checkpoint_minutes: float = 5.0
+    vae_batch: int = 8
+    transformer_batch: int = 16
+    vae_lr: float = 1e-3
+    lr: float = 5e-4
+    warmup_steps: int = 100
+    ema_decay: float = 0.999
+    caption_drop: float = 0.1
+    partial_captions: float = 0.1
+    object_weight: float = 3.0
+    temporal_weight: float = 1.0
+    prefix_condition: float = 0.3
+    frame_condition: float = 0.15
+    pool: int = 2048
+    refresh: int = 2
+    threads: int | None = None
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+
+@dataclass
+class StageState:
+    step: int = 0
+    elapsed_s: float = 0.0
+    planned_steps: int | None = None
+    loss: float | None = None
+    seconds_per_step: float | None = None
+
+
+def _rng(options: TrainOptions, stage: str, step: int) -> np.random.Generator:
+    torch.manual_seed(options.seed * 1_000_003 + STAGES.index(stage) * 100_000_007 + step)
+    return np.random.default_rng([options.seed, STAGES.index(stage), step])
+
+
+def _lr(base: float, step: int, warmup: int, planned: int | None) -> float:
+    """Linear warm-up, then cosine decay to a tenth by the planned last step."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    if not planned or planned <= warmup:
+        return base
+    progress = min(1.0, (step - warmup) / (planned - warmup))
+    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+class Trainer:
+    """Holds the components, the optimiser state and the per-stage progress; saves and resumes all of it."""
+
+    def __init__(self, options: TrainOptions):
+        self.options = options
+        if options.threads:
+            torch.set_num_threads(options.threads)
+        self.tokenizer = build_tokenizer()
+        torch.manual_seed(options.seed)
+        self.vae = build_vae(options.model)
+        self.transformer = build_transformer(options.model)
+        self.text_encoder = build_text_encoder(options.model, len(self.tokenizer))
+        self.ema_transformer = copy.deepcopy(self.transformer).requires_grad_(False)
+        self.ema_text_encoder = copy.deepcopy(self.text_encoder).requires_grad_(False)
+        self.vae_optimizer = torch.optim.AdamW(self.vae.parameters(), lr=options.vae_lr, weight_decay=0.0)
+        self.optimizer = torch.optim.AdamW(
+            [*self.transformer.parameters(), *self.text_encoder.parameters()],
+            lr=options.lr,
+            betas=(0.9, 0.99),
+            weight_decay=0.01,
+        )
+        self.stage = STAGES[0]
+        self.states = {name: StageState() for name in STAGES}
+        self.history: list[dict] = []
+        self.pool = LatentPool(options.pool)
+        self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
+        self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
+        if self.checkpoint.exists():
+            self._load()
+
+    # -- checkpoints -------------------------------------------------------------------------------------------
+    def save(self) -> None:
+        """Write the whole training state atomically (a crash mid-write leaves the previous checkpoint)."""
+        self.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        state = {
+            "stage": self.stage,
+            "states": {name: asdict(s) for name, s in self.states.items()},
+            "history": self.history,
+            "vae": self.vae.state_dict(),
+            "transformer": self.transformer.state_dict(),
+            "text_encoder": self.text_encoder.state_dict(),
+            "ema_transformer": self.ema_transformer.state_dict(),
+            "ema_text_encoder": self.ema_text_encoder.state_dict(),
+            "vae_optimizer": self.vae_optimizer.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "model": self.options.model.to_dict(),
+        }
+        if self.pool.slots:
+            partial = self.pool_file.with_suffix(".tmp")
+            torch.save(self.pool.state_dict(), partial)
+            os.replace(partial, self.pool_file)
+        partial = self.checkpoint.with_suffix(".tmp")
+        torch.save(state, partial)
+        os.replace(partial, self.checkpoint)
+
+    def _load(self) -> None:
+        state = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
+        if state["model"] != self.options.model.to_dict():
+            raise SystemExit(f"{self.checkpoint} holds a model of another size; remove it or use --checkpoint-dir")
+        self.stage = state["stage"]
+        self.states = {name: StageState(**s) for name, s in state["states"].items()}
+        self.history = state["history"]
+        for name in ("vae", "transformer", "text_encoder", "ema_transformer", "ema_text_encoder"):
+            getattr(self, name).load_state_dict(state[name])
+        self.vae_optimizer.load_state_dict(state["vae_optimizer"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.pool_file.exists():
+            self.pool.load_state_dict(torch.load(self.pool_file, map_location="cpu", weights_only=False))
+        log.info("resumed at stage %s (steps %s)", self.stage, {k: v.step for k, v in self.states.items()})
+
+    # -- the loop ----------------------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Train the remaining stages within their budgets, checkpointing as it goes."""
+        # A finished run resumes in its last stage, so a larger budget or step count trains it further.
+        current = STAGES.index(self.stage) if self.stage in STAGES else len(STAGES) - 1
+        for name in STAGES[current:]:
+            self.stage = name
+            self._run_stage(name)
+            if name == "vae":
+                self._set_latent_statistics()
+        self.stage = "done"
+        self.save()
+
+    def _budget(self, name: str) -> tuple[float, int | None]:
+        o = self.options
+        return (o.vae_minutes, o.vae_steps) if name == "vae" else (o.transformer_minutes, o.transformer_steps)
+
+    def _run_stage(self, name: str) -> None:
+        minutes, steps = self._budget(name)
+        state = self.states[name]
+        if steps is not None:
+            state.planned_steps = steps
+        step_fn = self.vae_step if name == "vae" else self.transformer_step
+        if name == "transformer" and not self.pool.slots:
+            started = time.monotonic()
+            self.vae.eval()
+            self.pool.fill(np.random.default_rng([self.options.seed, 7]), self._encode)
+            state.elapsed_s += time.monotonic() - started
+            log.info("latent pool of %d clips encoded in %.0f s", self.options.pool, time.monotonic() - started)
+        last_save = time.monotonic()
+        timing_from: tuple[int, float] | None = None
+        while True:
+            if state.planned_steps is not None and state.step >= state.planned_steps:
+                break
+            if steps is None and state.elapsed_s >= minutes * 60:
+                break
+            started = time.monotonic()
+            loss = step_fn(state.step, state.planned_steps)
+            took = time.monotonic() - started
+            state.elapsed_s += took
+            state.step += 1
+            state.loss = loss if state.loss is None else 0.98 * state.loss + 0.02 * loss
+            if not math.isfinite(loss):
+                raise FloatingPointError(f"{name} loss became {loss} at step {state.step}")
+            # Plan the schedule's length once the speed is known (after warm-up steps, which run slower).
+            if state.step == 5:
+                timing_from = (state.step, state.elapsed_s)
+            if timing_from and state.step == timing_from[0] + 10:
+                state.seconds_per_step = (state.elapsed_s - timing_from[1]) / 10
+                if state.planned_steps is None:
+                    remaining = max(0.0, minutes * 60 - state.elapsed_s)
+                    state.planned_steps = state.step + int(remaining / state.seconds_per_step)
+                log.info("%s: %.3f s/step, %s steps planned", name, state.seconds_per_step, state.planned_steps)
+            if state.step % 50 == 0:
+                self.history.append({"stage": name, "step": state.step, "loss": round(state.loss, 5),
+                                     "elapsed_s": round(state.elapsed_s, 1)})
+                log.info("%s step %d loss %.4f (%.0f s)", name, state.step, state.loss, state.elapsed_s)
+            if time.monotonic() - last_save > self.options.checkpoint_minutes * 60:
+                self.save()
+                last_save = time.monotonic()
+        if state.step > 15 and state.seconds_per_step is None:
+            state.seconds_per_step = state.elapsed_s / state.step
+        self.save()
+
+    # -- stage 1: the VAE --------------------------------------------------------------------------------------
+    def vae_step(self, step: int, planned: int | None) -> float:
+        o = self.options
+        rng = _rng(o, "vae", step)
+        aspect = pick_aspect(rng)
+        batch = make_batch(rng, aspect, clips_per_batch(aspect, o.vae_batch), caption_drop=0.0)
+        for group in self.vae_optimizer.param_groups:
+            group["lr"] = _lr(o.vae_lr, step, o.warmup_steps, planned)
+        self.vae.train()
+        posterior = self.vae.encode(batch.video).latent_dist
+        recon = self.vae.decode(posterior.sample()).sample
+        weight = 1.0 + o.object_weight * batch.alpha.unsqueeze(1)
+        reconstruction = (weight * (recon - batch.video).abs()).mean()
+        kl = 0.5 * (posterior.mean.pow(2) + posterior.var - 1.0 - posterior.logvar).mean()
+        loss = reconstruction + 1e-4 * kl
+        self.vae_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 1.0)
+        self.vae_optimizer.step()
+        return reconstruction.item()
+
+    @torch.no_grad()
+    def _set_latent_statistics(self, clips: int = 64) -> None:
+        """Per-channel mean and std of the latents, stored in the VAE so the pipeline normalises with them."""
+        self.vae.eval()
+        rng = np.random.default_rng([self.options.seed, 99])
+        latents = torch.cat(
+            [self.vae.encode(make_batch(rng, "1:1", 8).video).latent_dist.mode() for _ in range(clips // 8)]
+        )
+        self.vae.latents_mean.copy_(latents.mean(dim=(0, 2, 3, 4)))
+        self.vae.latents_std.copy_(latents.std(dim=(0, 2, 3, 4)).clamp(min=1e-3))
+        self.save()
+
+    # -- stage 2: the transformer and the text encoder ---------------------------------------------------------
+    def _encode(self, video: torch.Tensor) -> torch.Tensor:
+        latents = self.vae.encode(video).latent_dist.sample()
+        mean = self.vae.latents_mean.view(1, -1, 1, 1, 1)
+        std = self.vae.latents_std.view(1, -1, 1, 1, 1)
+        return (latents - mean) / std
+
+    def _coords(self, batch: int, frames: int, height: int, width: int, frame_index, frame_rate: float):
+        """Token coordinates exactly as ``LTXConditionPipeline`` builds them (pixels, seconds)."""
+        from diffusers import LTXConditionPipeline as P
+
+        ids = P._prepare_video_ids(batch, frames, height, width, patch_size=1, patch_size_t=1)
+        ids = P._scale_video_ids(ids, scale_factor=8, scale_factor_t=2, frame_index=0).float()
+        ids[:, 0] += torch.as_tensor(frame_index, dtype=torch.float32).view(-1, 1)
+        ids[:, 0] /= frame_rate
+        return ids
+
+    def transformer_step(self, step: int, planned: int | None) -> float:
+        from diffusers import LTXConditionPipeline as P
+
+        o = self.options
+        rng = _rng(o, "transformer", step)
+        aspect = pick_aspect(rng)
+        self.vae.eval()
+        z, alpha, scenes = self.pool.take(rng, aspect, clips_per_batch(aspect, o.transformer_batch))
+        self.pool.refresh(rng, aspect, o.refresh, self._encode)
+        captions = [
+            training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
+            for scene in scenes
+        ]
+        n, channels, frames, h, w = z.shape
+        frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
+
+        # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform).
+        sigma = torch.sigmoid(torch.randn(n) + 0.3)
+        uniform = torch.rand(n) < 0.3
+        sigma = torch.where(uniform, torch.rand(n), sigma).clamp(1e-3, 1.0)
+        noise = torch.randn_like(z)
+        s = sigma.view(-1, 1, 1, 1, 1)
+        x_t = (1 - s) * z + s * noise
+
+        # Frame-0 conditioning: a clean prefix of 1..F-1 latent frames, as animate / extend / recut give it.
+        prefix = torch.zeros(n, dtype=torch.long)
+        for i in range(n):
+            if rng.random() < o.prefix_condition:
+                prefix[i] = 1 + rng.integers(frames - 1)
+        cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float()  # (n, F)
+        jitter = 0.15 * s**2 * torch.randn_like(z) * (torch.rand(n) < 0.5).float().view(-1, 1, 1, 1, 1)
+        x_t = torch.where(cond.view(n, 1, frames, 1, 1).bool(), z + jitter, x_t)
+
+        tokens = P._pack_latents(x_t)  # (n, F*h*w, C)
+        token_cond = cond.repeat_interleave(h * w, dim=1)
+        coords = self._coords(n, frames, h, w, 0, frame_rate)
+        extra = 0
+        if rng.random() < o.frame_condition:
+            # A clean frame appended at a frame index (loop / blend / keyframes): encoded alone, as an image.
+            index = [NUM_FRAMES - 1 if rng.random() < 0.5 else int(rng.integers(1, NUM_FRAMES)) for _ in range(n)]
+            picked = np.stack([render(scene)[0][k] for scene, k in zip(scenes, index)])[:, None]
+            picked = torch.from_numpy(picked).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
+            with torch.no_grad():
+                frame_latents = self._encode(picked)
+            extra = h * w
+            tokens = torch.cat([P._pack_latents(frame_latents), tokens], dim=1)
+            token_cond = torch.cat([torch.ones(n, extra), token_cond], dim=1)
+            coords = torch.cat([self._coords(n, 1, h, w, index, frame_rate), coords], dim=2)
+        timestep = sigma.view(-1, 1) * 1000.0 * (1 - token_cond)
+
+        ids = self.tokenizer(
+            captions, padding="max_length", max_length=MAX_TOKENS, truncation=True, return_tensors="pt"
+        )
+        self.transformer.train()
+        self.text_encoder.train()
+        text = self.text_encoder(ids.input_ids, attention_mask=ids.attention_mask)[0]
+        velocity = self.transformer(
+            hidden_states=tokens,
+            encoder_hidden_states=text,
+            timestep=timestep,
+            encoder_attention_mask=ids.attention_mask,
+            video_coords=coords,
+            return_dict=False,
+        )[0][:, extra:]
+
+        # Loss: flow-matching velocity on the generated tokens, the object's tokens weighed up, plus the change
+        # between latent frames of the predicted clean video (the motion).
+        target = P._pack_latents(noise - z)
+        alpha = alpha.flatten(1)
+        weight = (1 + o.object_weight * alpha) * (1 - cond.repeat_interleave(h * w, dim=1))
+        per_token = (velocity - target).pow(2).mean(dim=-1)
+        flow = (weight * per_token).sum() / weight.sum().clamp(min=1.0)
+        x0_pred = (P._pack_latents(x_t) - sigma.view(-1, 1, 1) * velocity).view(n, frames, h * w, channels)
+        x0 = P._pack_latents(z).view(n, frames, h * w, channels)
+        temporal = ((x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean(dim=-1) * (1 - sigma.view(-1, 1, 1))).mean()
+        loss = flow + o.temporal_weight * temporal
+
+        lr = _lr(o.lr, step, o.warmup_steps, planned)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([*self.transformer.parameters(), *self.text_encoder.parameters()], 1.0)
+        self.optimizer.step()
+        decay = min(o.ema_decay, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for ema, live in ((self.ema_transformer, self.transformer), (self.ema_text_encoder, self.text_encoder)):
+                for e, p in zip(ema.parameters(), live.parameters()):
+                    e.lerp_(p, 1 - decay)
+        return flow.item()
+
+    # -- export ------------------------------------------------------------------------------------------------
+    def export(self, out: Path | str | None = None) -> Path:
+        """Save the pipeline (EMA weights) with ``save_pretrained``, the engine profile and the model card."""
+        from engine.toyworld.card import write_model_card
+
+        out = Path(out or self.options.out)
+        out.mkdir(parents=True, exist_ok=True)
+        pipe = assemble_pipeline(self.vae.eval(), self.ema_transformer, self.ema_text_encoder, self.tokenizer)
+        pipe.save_pretrained(out)
+        (out / PROFILE_FILE).write_text(json.dumps(profile(), indent=2) + "\n")
+        summary = self.summary()
+        (out / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+        write_model_card(out, summary)
+        return out
+
+    def summary(self) -> dict:
+        return {
+            "options": {**asdict(self.options), "model": self.options.model.to_dict()},
+            "stages": {name: asdict(s) for name, s in self.states.items()},
+            "parameters": {
+                "vae": count_parameters(self.vae),
+                "transformer": count_parameters(self.transformer),
+                "text_encoder": count_parameters(self.text_encoder),
+            },
+            "history": self.history[-40:],
+        }
+
+
+def profile() -> dict:
+    """What the engine needs to know to drive this model: native sizes, timing and sampling defaults."""
+    return {
+        "name": "toy",
+        "random_weights": False,
+        "fps": FPS,
+        "max_frames_per_pass": NUM_FRAMES,
+        "overlap_frames": 5,
+        "num_inference_steps": 20,
+        "guidance_scale": 4.0,
+        "max_sequence_length": MAX_TOKENS,
+        "decode_timestep": 0.0,
+        "frame_rate": FPS,
+        "sizes": {tier: {aspect: list(size) for aspect, size in SIZES.items()} for tier in ("480p", "720p", "1080p")},
+    }
+
+
+def parse_args(argv: list[str] | None = None) -> TrainOptions:
+    defaults = TrainOptions()
+    parser = argparse.ArgumentParser(prog="python -m engine.toyworld.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=defaults.out, help="where the pipeline is saved")
+    parser.add_argument("--checkpoint-dir", default=defaults.checkpoint_dir, help="resumable state lives here")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--minutes", type=float, help="total budget, split 1:8 between VAE and transformer")
+    parser.add_argument("--vae-minutes", type=float, default=defaults.vae_minutes)
+    parser.add_argument("--transformer-minutes", type=float, default=defaults.transformer_minutes)
+    parser.add_argument("--vae-steps", type=int, help="fixed step count (overrides the VAE time budget)")
+    parser.add_argument("--transformer-steps", type=int, help="fixed step count (overrides the time budget)")
+    parser.add_argument("--checkpoint-minutes", type=float, default=defaults.checkpoint_minutes)
+    parser.add_argument("--vae-batch", type=int, default=defaults.vae_batch, help="clips per VAE step (1:1)")
+    parser.add_argument("--batch", type=int, default=defaults.transformer_batch, help="clips per step (1:1)")
+    parser.add_argument("--lr", type=float, default=defaults.lr)
+    parser.add_argument("--pool", type=int, default=defaults.pool, help="encoded clips kept for stage 2")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--layers", type=int, default=defaults.model.layers)
+    parser.add_argument("--heads", type=int, default=defaults.model.heads)
+    parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
+    args = parser.parse_args(argv)
+    vae_minutes, transformer_minutes = args.vae_minutes, args.transformer_minutes
+    if args.minutes is not None:
+        vae_minutes, transformer_minutes = args.minutes / 9, args.minutes * 8 / 9
+    return TrainOptions(
+        out=args.out,
+        checkpoint_dir=args.checkpoint_dir,
+        seed=args.seed,
+        vae_minutes=vae_minutes,
+        transformer_minutes=transformer_minutes,
+        vae_steps=args.vae_steps,
+        transformer_steps=args.transformer_steps,
+        checkpoint_minutes=args.checkpoint_minutes,
+        vae_batch=args.vae_batch,
+        transformer_batch=args.batch,
+        lr=args.lr,
+        threads=args.threads,
+        pool=args.pool,
+        model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    options = parse_args(argv)
+    trainer = Trainer(options)
+    trainer.run()
+    out = trainer.export()
+    log.info("saved %s", out)
+
+
+if __name__ == "__main__":
+    main()

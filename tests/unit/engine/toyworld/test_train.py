@@ -1,0 +1,72 @@
+"""Training runs end to end on a tiny configuration, resumes from its checkpoint, and exports a loadable pipeline."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from engine.toyworld.model import ModelConfig
+from engine.toyworld.train import TrainOptions, Trainer, parse_args
+
+TINY = ModelConfig(latent_channels=4, vae_channels=(8, 8), heads=2, head_dim=8, layers=1, text_dim=16, text_layers=1)
+
+
+def _options(tmp_path, **overrides) -> TrainOptions:
+    base = dict(
+        out=str(tmp_path / "model"), checkpoint_dir=str(tmp_path / "ckpt"), seed=3, vae_steps=2,
+        transformer_steps=2, vae_batch=1, transformer_batch=2, warmup_steps=1, pool=8, refresh=1,
+        prefix_condition=0.5, frame_condition=1.0, model=TINY,
+    )
+    return TrainOptions(**{**base, **overrides})
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    trainer = Trainer(_options(tmp_path_factory.mktemp("toy")))
+    trainer.run()
+    return trainer
+
+
+def test_a_few_steps_of_both_stages_finish_with_finite_losses(trained):
+    assert trained.stage == "done"
+    for state in trained.states.values():
+        assert state.step == 2 and math.isfinite(state.loss)
+    assert torch.all(trained.vae.latents_std > 0) and not torch.all(trained.vae.latents_mean == 0)
+
+
+def test_a_resumed_run_continues_the_step_count_from_its_checkpoint(trained, tmp_path):
+    before = [p.detach().clone() for p in trained.transformer.parameters()]
+    shutil.copytree(trained.options.checkpoint_dir, tmp_path / "ckpt")
+    resumed = Trainer(_options(tmp_path, transformer_steps=4))
+    assert resumed.states["transformer"].step == 2 and resumed.states["vae"].step == 2
+    assert all(torch.equal(a, b) for a, b in zip(before, resumed.transformer.parameters()))
+    assert resumed.pool.slots  # the latent pool came back with the checkpoint
+    resumed.run()
+    assert resumed.states["transformer"].step == 4 and resumed.states["vae"].step == 2
+    assert not all(torch.equal(a, b) for a, b in zip(before, resumed.transformer.parameters()))
+
+
+def test_the_exported_model_loads_with_plain_from_pretrained_and_generates(trained, tmp_path):
+    from diffusers import LTXConditionPipeline
+
+    out = trained.export(tmp_path / "model")
+    assert json.loads((out / "reelbot.json").read_text())["sizes"]["480p"]["1:1"] == [64, 64]
+    assert (out / "README.md").exists() and (out / "training.json").exists()
+    pipe = LTXConditionPipeline.from_pretrained(out)
+    frames = pipe(
+        prompt="a red circle moving left on a black background", width=64, height=64, num_frames=17,
+        num_inference_steps=2, guidance_scale=3.0, max_sequence_length=32, output_type="np",
+        generator=torch.Generator().manual_seed(0),
+    ).frames
+    assert np.asarray(frames).shape == (1, 17, 64, 64, 3)
+
+
+def test_minutes_split_between_the_stages_on_the_command_line():
+    options = parse_args(["--minutes", "90", "--seed", "5"])
+    assert options.vae_minutes == pytest.approx(10) and options.transformer_minutes == pytest.approx(80)
+    assert options.seed == 5 and options.vae_steps is None
