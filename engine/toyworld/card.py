@@ -26,18 +26,43 @@ def _metrics_table(metrics: dict | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_model_card(directory: Path | str, summary: dict, metrics: dict | None = None) -> Path:
-    """Write ``README.md``; ``metrics`` defaults to the ``eval.json`` beside it, if any."""
+def _training(summary: dict) -> str:
+    stages = summary.get("stages")
+    if not stages:
+        return "Not trained yet: `make train-toy` trains it and rewrites this card.\n"
+    params = summary.get("parameters", {})
+    opts = summary.get("options", {})
+    lines = [
+        "Command: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`), "
+        f"seed {opts.get('seed', 0)}.",
+        "",
+        "| stage | steps | minutes | s/step | final loss |",
+        "|---|---|---|---|---|",
+    ]
+    for name, label in (("vae", "1: VAE (L1 reconstruction)"), ("transformer", "2: transformer + T5 (flow matching)")):
+        st = stages.get(name, {})
+        sps = st.get("seconds_per_step")
+        loss = st.get("loss")
+        lines.append(
+            f"| {label} | {st.get('step', 0)} | {(st.get('elapsed_s') or 0) / 60:.1f} | "
+            f"{f'{sps:.2f}' if sps else '-'} | {f'{loss:.4f}' if loss is not None else '-'} |"
+        )
+    lines += [
+        "",
+        f"Parameters: VAE {params.get('vae', 0):,}, transformer {params.get('transformer', 0):,}, "
+        f"text encoder {params.get('text_encoder', 0):,}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_model_card(directory: Path | str, summary: dict, metrics: dict | None = None, note: str = "") -> Path:
+    """Write ``README.md``; ``metrics`` defaults to the ``eval.json`` beside it, if any; ``note`` goes on top."""
     directory = Path(directory)
     if metrics is None and (directory / METRICS_FILE).exists():
         metrics = json.loads((directory / METRICS_FILE).read_text())
-    stages = summary.get("stages", {})
-    params = summary.get("parameters", {})
-    opts = summary.get("options", {})
-    minutes = {k: (v.get("elapsed_s") or 0) / 60 for k, v in stages.items()}
     sizes = ", ".join(f"{a} {w}x{h}" for a, (w, h) in SIZES.items())
     text = f"""# reelbot toy model
-
+{note}
 The embedded default model of reelbot: a genuine text-to-video diffusion model in the production classes
 (`LTXConditionPipeline`: `AutoencoderKLLTXVideo`, `LTXVideoTransformer3DModel`, `T5EncoderModel`,
 `FlowMatchEulerDiscreteScheduler`), trained by the repository's own script on a procedural toy world. Nothing
@@ -56,17 +81,12 @@ previous pass's tail) for longer clips. `reelbot.json` beside the weights holds 
 defaults (steps, guidance) the engine uses.
 
 ## Data
-Clips drawn fresh every step by `engine/toyworld` (seeded renderer, templated captions, half English and half
-Chinese; 10% empty captions for classifier-free guidance, 10% partial captions), with random frame conditioning
+Clips drawn by `engine/toyworld` (seeded renderer, templated captions, half English and half Chinese; the
+transformer stage keeps a pool of encoded clips and replaces two with new ones every step; 10% empty captions for classifier-free guidance, 10% partial captions), with random frame conditioning
 (clean prefixes and clean frames at frame indices) so animate, extend, recut, blend and loop work.
 
 ## Training
-Command: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`), seed
-{opts.get("seed", 0)}. Stage 1 (VAE): {stages.get("vae", {}).get("step", 0)} steps, {minutes.get("vae", 0):.1f} min.
-Stage 2 (transformer + text encoder, flow matching): {stages.get("transformer", {}).get("step", 0)} steps,
-{minutes.get("transformer", 0):.1f} min. Parameters: VAE {params.get("vae", 0):,}, transformer
-{params.get("transformer", 0):,}, text encoder {params.get("text_encoder", 0):,}.
-
+{_training(summary)}
 ## Metrics
 Method: `make eval-toy` generates one clip for each of 100 held-out prompts (seeded, half English, half Chinese)
 and reads it back with the toy world's own measurements (median border colour for the background, nearest
