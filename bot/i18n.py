@@ -120,6 +120,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "That file is {size_mb} MB; the limit is {limit_mb} MB.",
         "zh": "文件大小为 {size_mb} MB，上限是 {limit_mb} MB。",
     },
+    "upload_too_large_here": {
+        "en": "That file is {size_mb} MB, too large for me to fetch here. Please send a smaller one.",
+        "zh": "文件大小为 {size_mb} MB，太大了，我无法在这里获取。请发送小一点的文件。",
+    },
     "invalid_request": {"en": "I can't do that: {reason}", "zh": "无法完成：{reason}"},
     "cancelled_confirm": {"en": "OK, cancelled.", "zh": "好的，已取消。"},
     "expired": {"en": "That button has expired.", "zh": "这个按钮已失效。"},

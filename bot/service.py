@@ -649,6 +649,22 @@ class BotService:
         )
         return [Outgoing(kind="text", chat_id=chat_id, text=t("payment_thanks", lang, credits=pack.credits, balance=balance))]
 
+    async def payment_payer(self, platform: str, admin_user_id: str, charge_id: str) -> str | None:
+        """For an admin: the payer's platform id of a refundable payment (the platform refunds it first)."""
+        if not self.is_admin(platform, admin_user_id):
+            return None
+        from bot.models import PlatformIdentity
+        from sqlmodel import select
+
+        async with self.sessions() as session:
+            payment = await _payment(session, charge_id.strip())
+            if payment is None or payment.status == "refunded" or payment.provider != platform:
+                return None
+            statement = select(PlatformIdentity.external_id).where(
+                PlatformIdentity.user_id == payment.user_id, PlatformIdentity.platform == platform
+            )
+            return (await session.execute(statement)).scalars().first()
+
     async def refund_payment(
         self, platform: str, admin_user_id: str, charge_id: str, *, chat_id: str = ""
     ) -> list[Outgoing]:

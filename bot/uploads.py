@@ -44,6 +44,8 @@ def check_upload(attachment: Attachment, limits: Any) -> CheckedUpload:
             size_mb=round(attachment.size_bytes / 2**20),
             limit_mb=round(limits.max_upload_bytes / 2**20),
         )
+    if not attachment.path:  # the platform would not hand the file over (over its download limit)
+        raise UserError("upload_too_large_here", size_mb=round(attachment.size_bytes / 2**20))
     try:
         if attachment.kind == "image":
             image = load_image(attachment.path, limits)

@@ -30,6 +30,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    CommandHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     filters,
@@ -92,6 +93,7 @@ def build_application(settings: Settings, service: Any = None) -> Application:
     application.add_handler(PreCheckoutQueryHandler(handlers.on_pre_checkout))
     application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, handlers.on_successful_payment))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(CommandHandler("refund", handlers.on_refund))
     application.add_handler(MessageHandler(MESSAGES, handlers.on_message))
     application.add_error_handler(handlers.on_error)
     return application

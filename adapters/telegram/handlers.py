@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram.addressing import addressed_text
@@ -123,6 +124,24 @@ async def on_successful_payment(update: Update, context: ContextTypes.DEFAULT_TY
         PLATFORM, str(message.chat.id), str(user.id), payment.telegram_payment_charge_id,
         payment.invoice_payload, payment.total_amount, payment.currency,
     )
+    await state.renderer.render_all(outs)
+
+
+async def on_refund(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/refund CHARGE_ID`` (admins): Telegram refunds the Stars first, then the core takes the credits back."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    state = state_of(context)
+    charge_id = " ".join(context.args or []).strip()
+    payer = await state.service.payment_payer(PLATFORM, str(user.id), charge_id) if charge_id else None
+    if payer is not None:
+        try:
+            await context.bot.refund_star_payment(user_id=int(payer), telegram_payment_charge_id=charge_id)
+        except TelegramError as error:
+            await message.reply_text(f"Telegram refused the refund: {error.message}")
+            return
+    outs = await state.service.refund_payment(PLATFORM, str(user.id), charge_id, chat_id=str(message.chat.id))
     await state.renderer.render_all(outs)
 
 

@@ -182,6 +182,27 @@ async def test_stars_buy_precheckout_and_a_payment_delivered_twice_credits_once(
         assert await ledger_sum(app, ADA) == before + pack_credits
 
 
+async def test_an_admin_refund_returns_the_stars_through_telegram_and_takes_the_credits_back(fake_api, settings):
+    settings = settings.model_copy(update={"admins": [f"telegram:{BEN}"]})
+    async with running_bot(settings) as app:
+        fake_api.push(fake_api.message("/start"))
+        await fake_api.wait_for("sendMessage")
+        before = await ledger_sum(app, ADA)
+        fake_api.push(fake_api.successful_payment("small", 50, "charge-9"))
+        await _drained(fake_api)
+        assert await ledger_sum(app, ADA) == before + 500
+
+        fake_api.push(fake_api.message("/refund charge-9"))  # Ada is no admin: nothing happens
+        await _drained(fake_api)
+        assert not fake_api.calls_of("refundStarPayment")
+
+        fake_api.push(fake_api.message("/refund charge-9", user=fake_api.user(BEN, "Ben")))
+        refund = await fake_api.wait_for("refundStarPayment")
+        assert refund.params["user_id"] in (ADA, str(ADA)) and refund.params["telegram_payment_charge_id"] == "charge-9"
+        await fake_api.wait_for("sendMessage", lambda c: "taken back" in fake_api.sent(c)["text"])
+        assert await ledger_sum(app, ADA) == before
+
+
 async def test_a_clip_requested_before_a_restart_arrives_after_it(fake_api, settings):
     async with running_bot(settings):
         fake_api.push(fake_api.message("a dog running on the beach, 2 s"))
