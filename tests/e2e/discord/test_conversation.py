@@ -23,13 +23,6 @@ CLIP_ACTIONS = ["remix", "recut", "extend", "loop", "var", "share"]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    from engine.tiny import write_tiny_pipeline
-
-    return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
-
-
 @pytest.fixture
 def real_settings(settings: Settings, tiny_model_dir: Path) -> Settings:
     return settings.model_copy(update={"model": str(tiny_model_dir), "device": "cpu"})

@@ -52,11 +52,9 @@ from reelbot.config import Settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    """The tiny random LTX pipeline, written once per test session (a real diffusers directory)."""
-    from engine.tiny import write_tiny_pipeline
-
-    return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
+def tiny_model(tiny_model_dir) -> Path:
+    """The tiny random LTX pipeline (a real diffusers directory), shared with the whole session."""
+    return tiny_model_dir
 
 
 @pytest.fixture

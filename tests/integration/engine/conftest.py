@@ -12,13 +12,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    from engine.tiny import write_tiny_pipeline
-
-    return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
-
-
-@pytest.fixture(scope="session")
 def engine(tiny_model_dir, tmp_path_factory):
     from engine.runner import Engine
 

@@ -14,13 +14,6 @@ from engine.queue.settings import QueueSettings
 FINAL = ("done", "failed", "cancelled")
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    from engine.tiny import write_tiny_pipeline
-
-    return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
-
-
 @pytest.fixture
 def migrated_url(database_url) -> str:
     """SQLite and PostgreSQL, each brought to the head revision by the project's migrations."""
