@@ -141,7 +141,7 @@ REASONS: dict[str, dict[str, str]] = {
     "out_of_memory": {"en": "the GPU ran out of memory", "zh": "显存不足"},
     "worker_lost": {"en": "the video machine restarted", "zh": "视频服务器重启了"},
     "unsupported": {"en": "this model can't do that operation", "zh": "当前模型不支持这个操作"},
-    "bad_input": {"en": "the source could not be read", "zh": "无法读取源文件"},
+    "bad_input": {"en": "the source clip can't be used that way", "zh": "源视频无法这样使用"},
     "unreadable_image": {"en": "that is not an image I can read", "zh": "这不是可读取的图片"},
     "unreadable_video": {"en": "that is not a video I can read", "zh": "这不是可读取的视频"},
     "too_large": {"en": "the file is too large", "zh": "文件太大"},
