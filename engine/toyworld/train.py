@@ -102,7 +102,9 @@ def _rng(options: TrainOptions, stage: str, step: int) -> np.random.Generator:
 
 
 def _lr(base: float, step: int, warmup: int, planned: int | None) -> float:
-    """Linear warm-up, then cosine decay to a tenth by the planned last step."""
+    """Linear warm-up (at most a tenth of the run), then cosine decay to a tenth by the planned last step."""
+    if planned:
+        warmup = max(1, min(warmup, planned // 10))
     if step < warmup:
         return base * (step + 1) / warmup
     if not planned or planned <= warmup:
@@ -369,7 +371,9 @@ class Trainer:
         flow = (weight * per_token).sum() / weight.sum().clamp(min=1.0)
         x0_pred = (P._pack_latents(x_t) - sigma.view(-1, 1, 1) * velocity).view(n, frames, h * w, channels)
         x0 = P._pack_latents(z).view(n, frames, h * w, channels)
-        temporal = ((x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean(dim=-1) * (1 - sigma.view(-1, 1, 1))).mean()
+        # Same minimiser as the flow loss (the conditional mean), but the error is read on frame-to-frame change,
+        # at every noise level: high noise is where the direction of travel is decided.
+        temporal = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean()
         loss = flow + o.temporal_weight * temporal
 
         lr = _lr(o.lr, step, o.warmup_steps, planned)

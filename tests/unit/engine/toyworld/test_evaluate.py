@@ -1,0 +1,49 @@
+"""Held-out prompts are balanced, and the evaluation scores a saved model per language with edit checks."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from engine.toyworld.evaluate import REPORT_FILE, evaluate, held_out_prompts, summarise
+from engine.toyworld.world import MOTIONS
+
+
+def test_held_out_prompts_are_half_english_half_chinese_and_cycle_through_the_motions():
+    prompts = held_out_prompts(36)
+    assert Counter(p.language for p in prompts) == {"en": 18, "zh": 18}
+    assert Counter(p.scene.motion for p in prompts) == {m: 4 for m in MOTIONS}
+    assert held_out_prompts(36) == prompts and len({p.seed for p in prompts}) == 36
+
+
+def test_the_summary_scores_direction_only_on_the_four_moves():
+    def record(language, truth, measured):
+        facts = ("color", "shape", "background", "motion")
+        t = dict.fromkeys(facts, "x") | {"motion": truth}
+        m = dict.fromkeys(facts, "x") | {"motion": measured}
+        return {"language": language, "truth": t, "measured": m, "match": {k: t[k] == m[k] for k in facts}}
+
+    rows = [record("en", "left", "left"), record("en", "up", "down"), record("en", "spin", "spin"),
+            record("zh", "grow", "stay")]
+    summary = summarise(rows)
+    assert summary["en"]["direction"] == 0.5 and summary["en"]["direction_prompts"] == 2
+    assert abs(summary["en"]["motion"] - 2 / 3) < 1e-9 and summary["en"]["color"] == 1.0
+    assert summary["zh"]["direction_prompts"] == 0 and summary["zh"]["motion"] == 0.0
+
+
+@pytest.mark.slow
+def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card(tmp_path):
+    from engine.toyworld.train import Trainer
+    from tests.unit.engine.toyworld.test_train import _options
+
+    trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
+    trainer.run()
+    model = trainer.export(tmp_path / "model")
+    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2)
+    assert set(metrics["by_language"]) == {"en", "zh"}
+    assert {"remix_turns_green", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
+    assert json.loads((model / "eval.json").read_text())["prompts"] == 2
+    assert "| en |" in (model / REPORT_FILE).read_text()
+    assert "| en | 1 |" in (model / "README.md").read_text()
