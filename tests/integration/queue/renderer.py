@@ -18,8 +18,11 @@ from engine.events import RenderedClip
 
 
 class QuickRenderer:
-    def __init__(self, media_dir: Path, *, steps: int = 1, step_s: float = 0.0, oom_above: int | None = None):
+    def __init__(self, media_dir: Path, *, steps: int = 1, step_s: float = 0.0, oom_above: int | None = None,
+                 gate: threading.Event | None = None):
         self.media_dir = Path(media_dir)
+        #: When given, every pipeline call waits for it: a test fills the queue while the "GPU" is busy.
+        self.gate = gate
         self.media_dir.mkdir(parents=True, exist_ok=True)
         self.steps = steps
         self.step_s = step_s
@@ -37,6 +40,8 @@ class QuickRenderer:
 
     def run(self, specs, *, on_step=None, should_cancel=None, max_bytes=None):
         with self._lock:  # like a GPU: one pipeline call at a time
+            if self.gate is not None:
+                self.gate.wait(60)
             self.pipeline_calls += 1
             self.batch_sizes.append(len(specs))
             if self.oom_above is not None and len(specs) > self.oom_above:

@@ -77,8 +77,12 @@ async def test_cancelling_a_queued_and_a_running_job_cancels_both_and_the_runnin
         await queue.close()
 
 
-async def test_a_job_over_its_time_limit_fails_with_timeout(sqlite_db, tiny_engine_factory):
-    queue = make_queue(database_url=sqlite_db, redis_url=None, engine_factory=tiny_engine_factory(steps=40),
+async def test_a_job_over_its_time_limit_fails_with_timeout(sqlite_db, tmp_path):
+    from tests.integration.queue.renderer import QuickRenderer
+
+    # 40 steps of 50 ms take 2 s, far over the 0.3 s limit however fast or loaded this machine is.
+    renderer = QuickRenderer(tmp_path / "media", steps=40, step_s=0.05)
+    queue = make_queue(database_url=sqlite_db, redis_url=None, engine_factory=lambda: renderer,
                        settings=fast_settings(job_timeout_s=0.3))
     await queue.start()
     try:
