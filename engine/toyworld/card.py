@@ -47,6 +47,9 @@ def _training(summary: dict) -> str:
             f"| {label} | {st.get('step', 0)} | {(st.get('elapsed_s') or 0) / 60:.1f} | "
             f"{f'{sps:.2f}' if sps else '-'} | {f'{loss:.4f}' if loss is not None else '-'} |"
         )
+    if summary.get("vae_check"):
+        lines += ["", "VAE round trips read back as their scenes (the ceiling for stage 2): "
+                  + ", ".join(f"{k} {v:.0%}" for k, v in summary["vae_check"].items()) + "."]
     lines += [
         "",
         f"Parameters: VAE {params.get('vae', 0):,}, transformer {params.get('transformer', 0):,}, "
@@ -75,7 +78,8 @@ or Chinese ("a red circle bouncing on a blue background", "蓝色背景上一个
 unknown to its word-level tokenizer and read as `<unk>`.
 
 ## Native size, and what the engine does with it
-Native sizes: {sizes}; {NUM_FRAMES} frames a pass, drawn for {FPS} fps (about two seconds). The engine
+Native sizes: {sizes}; {NUM_FRAMES} frames a pass (about 0.7 s at {FPS} fps; a move crosses half the frame in
+one pass). The engine
 upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
 previous pass's tail) for longer clips. `reelbot.json` beside the weights holds these numbers and the sampling
 defaults (steps, guidance) the engine uses.

@@ -68,7 +68,8 @@ def _settings(model: Path) -> dict:
         "num_inference_steps": int(profile.get("num_inference_steps", 20)),
         "guidance_scale": float(profile.get("guidance_scale", 4.0)),
         "max_sequence_length": int(profile.get("max_sequence_length", 32)),
-        "frame_rate": int(profile.get("frame_rate", FPS)),
+        "negative_prompt": profile.get("negative_prompt", ""),
+        "frame_rate": int(profile.get("fps", FPS)),
     }
 
 

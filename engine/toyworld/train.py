@@ -51,8 +51,9 @@ from engine.toyworld.world import FPS, NUM_FRAMES, SIZES
 log = logging.getLogger("engine.toyworld.train")
 
 STAGES = ("vae", "transformer")
-#: Frame rates the transformer sees in its position coordinates: the native one mostly, the pipeline's default too.
-FRAME_RATES = (FPS, FPS, FPS, 24, 25)
+#: Frame rates the transformer sees in its position coordinates: the engine's default mostly, the pipeline's
+#: default (25) and a slow one too, so a user's fps setting does not throw it.
+FRAME_RATES = (FPS, FPS, FPS, 25, 12)
 #: The engine reads this profile beside the model (sizes, timing, sampling defaults).
 PROFILE_FILE = "reelbot.json"
 
@@ -64,8 +65,8 @@ class TrainOptions:
     out: str = "engine/models/toy"
     checkpoint_dir: str = "data/toy-train"
     seed: int = 0
-    vae_minutes: float = 10.0
-    transformer_minutes: float = 80.0
+    vae_minutes: float = 15.0
+    transformer_minutes: float = 75.0
     vae_steps: int | None = None
     transformer_steps: int | None = None
     checkpoint_minutes: float = 5.0
@@ -137,6 +138,7 @@ class Trainer:
         self.stage = STAGES[0]
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
+        self.vae_check: dict | None = None
         self.pool = LatentPool(options.pool)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
@@ -151,6 +153,7 @@ class Trainer:
             "stage": self.stage,
             "states": {name: asdict(s) for name, s in self.states.items()},
             "history": self.history,
+            "vae_check": self.vae_check,
             "vae": self.vae.state_dict(),
             "transformer": self.transformer.state_dict(),
             "text_encoder": self.text_encoder.state_dict(),
@@ -175,6 +178,7 @@ class Trainer:
         self.stage = state["stage"]
         self.states = {name: StageState(**s) for name, s in state["states"].items()}
         self.history = state["history"]
+        self.vae_check = state.get("vae_check")
         for name in ("vae", "transformer", "text_encoder", "ema_transformer", "ema_text_encoder"):
             getattr(self, name).load_state_dict(state[name])
         self.vae_optimizer.load_state_dict(state["vae_optimizer"])
@@ -191,8 +195,11 @@ class Trainer:
         for name in STAGES[current:]:
             self.stage = name
             self._run_stage(name)
-            if name == "vae":
+            if name == "vae" and self.vae_check is None:
                 self._set_latent_statistics()
+                self.vae_check = self.check_vae()
+                log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
+                self.save()
         self.stage = "done"
         self.save()
 
@@ -279,6 +286,24 @@ class Trainer:
         self.vae.latents_mean.copy_(latents.mean(dim=(0, 2, 3, 4)))
         self.vae.latents_std.copy_(latents.std(dim=(0, 2, 3, 4)).clamp(min=1e-3))
         self.save()
+
+    @torch.no_grad()
+    def check_vae(self, clips: int = 48) -> dict:
+        """How often the toy world's measurements read a VAE round trip as its scene: the ceiling of stage 2."""
+        from engine.toyworld.measure import classify
+
+        self.vae.eval()
+        rng = np.random.default_rng([self.options.seed, 98])
+        hits = {"color": 0, "shape": 0, "background": 0, "motion": 0}
+        for _ in range(clips // 8):
+            batch = make_batch(rng, "1:1", 8)
+            recon = self.vae.decode(self.vae.encode(batch.video).latent_dist.mode()).sample
+            frames = ((recon.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 4, 1).numpy()
+            for scene, clip in zip(batch.scenes, frames):
+                measured = classify(clip).facts()
+                for key in hits:
+                    hits[key] += measured[key] == getattr(scene, key)
+        return {key: round(value / (clips // 8 * 8), 3) for key, value in hits.items()}
 
     # -- stage 2: the transformer and the text encoder ---------------------------------------------------------
     def _encode(self, video: torch.Tensor) -> torch.Tensor:
@@ -414,6 +439,7 @@ class Trainer:
                 "transformer": count_parameters(self.transformer),
                 "text_encoder": count_parameters(self.text_encoder),
             },
+            "vae_check": self.vae_check,
             "history": self.history[-40:],
         }
 
@@ -425,12 +451,14 @@ def profile() -> dict:
         "random_weights": False,
         "fps": FPS,
         "max_frames_per_pass": NUM_FRAMES,
-        "overlap_frames": 5,
+        "overlap_frames": 9,
         "num_inference_steps": 20,
         "guidance_scale": 4.0,
         "max_sequence_length": MAX_TOKENS,
         "decode_timestep": 0.0,
-        "frame_rate": FPS,
+        "decode_noise_scale": None,
+        # Trained with "" as the unconditional caption: any other negative prompt is a row of <unk>s to it.
+        "negative_prompt": "",
         "sizes": {tier: {aspect: list(size) for aspect, size in SIZES.items()} for tier in ("480p", "720p", "1080p")},
     }
 
@@ -441,7 +469,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--out", default=defaults.out, help="where the pipeline is saved")
     parser.add_argument("--checkpoint-dir", default=defaults.checkpoint_dir, help="resumable state lives here")
     parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--minutes", type=float, help="total budget, split 1:8 between VAE and transformer")
+    parser.add_argument("--minutes", type=float, help="total budget, split 1:5 between VAE and transformer")
     parser.add_argument("--vae-minutes", type=float, default=defaults.vae_minutes)
     parser.add_argument("--transformer-minutes", type=float, default=defaults.transformer_minutes)
     parser.add_argument("--vae-steps", type=int, help="fixed step count (overrides the VAE time budget)")
@@ -458,7 +486,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     args = parser.parse_args(argv)
     vae_minutes, transformer_minutes = args.vae_minutes, args.transformer_minutes
     if args.minutes is not None:
-        vae_minutes, transformer_minutes = args.minutes / 9, args.minutes * 8 / 9
+        vae_minutes, transformer_minutes = args.minutes / 6, args.minutes * 5 / 6
     return TrainOptions(
         out=args.out,
         checkpoint_dir=args.checkpoint_dir,

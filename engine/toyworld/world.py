@@ -83,8 +83,9 @@ ASPECTS = tuple(SIZES)
 
 #: Frames per clip: 8k+1 for the VAE's 2x temporal compression (k=8 -> 9 latent frames).
 NUM_FRAMES = 17
-#: The timing the clips are drawn for: 17 frames are about two seconds.
-FPS = 8
+#: The frame rate the engine generates at (``Settings.fps``): a pass of 17 frames is about 0.7 s, in which a
+#: move crosses half the frame.
+FPS = 24
 
 #: A circle of scale 1 has this radius, as a fraction of the frame's shorter side.
 BASE_RADIUS = 0.2

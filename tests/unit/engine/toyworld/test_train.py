@@ -37,6 +37,7 @@ def test_a_few_steps_of_both_stages_finish_with_finite_losses(trained):
     for state in trained.states.values():
         assert state.step == 2 and math.isfinite(state.loss)
     assert torch.all(trained.vae.latents_std > 0) and not torch.all(trained.vae.latents_mean == 0)
+    assert set(trained.vae_check) == {"color", "shape", "background", "motion"}
 
 
 def test_a_resumed_run_continues_the_step_count_from_its_checkpoint(trained, tmp_path):
@@ -56,6 +57,10 @@ def test_the_exported_model_loads_with_plain_from_pretrained_and_generates(train
 
     out = trained.export(tmp_path / "model")
     assert json.loads((out / "reelbot.json").read_text())["sizes"]["480p"]["1:1"] == [64, 64]
+    from engine.pipelines.profile import load_profile
+
+    profile = load_profile(out)  # the engine accepts the profile as written
+    assert profile.max_frames_per_pass == 17 and profile.negative_prompt == ""
     assert (out / "README.md").exists() and (out / "training.json").exists()
     pipe = LTXConditionPipeline.from_pretrained(out)
     frames = pipe(
@@ -68,5 +73,5 @@ def test_the_exported_model_loads_with_plain_from_pretrained_and_generates(train
 
 def test_minutes_split_between_the_stages_on_the_command_line():
     options = parse_args(["--minutes", "90", "--seed", "5"])
-    assert options.vae_minutes == pytest.approx(10) and options.transformer_minutes == pytest.approx(80)
+    assert options.vae_minutes == pytest.approx(15) and options.transformer_minutes == pytest.approx(75)
     assert options.seed == 5 and options.vae_steps is None
