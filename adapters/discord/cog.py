@@ -180,7 +180,8 @@ class ReelCog(commands.Cog):
         user = interaction.user
         return Incoming(platform="discord", chat_id=str(interaction.channel_id), user_id=str(user.id), text=text,
                         user_name=user.display_name, language=str(interaction.locale),
-                        is_group=interaction.guild_id is not None, attachments=attachments, button=button)
+                        is_group=interaction.guild_id is not None, attachments=attachments, button=button,
+                        is_chat_admin=_manages_guild(user))
 
     async def download(self, upload: discord.Attachment) -> Attachment | None:
         """Save a user's file under the media directory; the core checks what it is."""
@@ -278,3 +279,9 @@ class ReelCog(commands.Cog):
 
 def _v(choice: Choice[Any] | None) -> Any:
     return None if choice is None else choice.value
+
+
+def _manages_guild(user: object) -> bool:
+    """Members who may manage the server may switch the bot off and on in its channels."""
+    permissions = getattr(user, "guild_permissions", None)
+    return bool(permissions is not None and permissions.manage_guild)
