@@ -73,6 +73,7 @@ class TrainOptions:
     vae_batch: int = 8
     transformer_batch: int = 16
     vae_lr: float = 1e-3
+    vae_initial_logvar: float | None = None
     lr: float = 5e-4
     warmup_steps: int = 100
     ema_decay: float = 0.999
@@ -83,6 +84,8 @@ class TrainOptions:
     prefix_condition: float = 0.3
     frame_condition: float = 0.15
     pool: int = 2048
+    vae_check_clips: int = 48
+    latent_stat_clips: int = 64
     refresh: int = 2
     threads: int | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -102,16 +105,29 @@ def _rng(options: TrainOptions, stage: str, step: int) -> np.random.Generator:
     return np.random.default_rng([options.seed, STAGES.index(stage), step])
 
 
-def _lr(base: float, step: int, warmup: int, planned: int | None) -> float:
-    """Linear warm-up (at most a tenth of the run), then cosine decay to a tenth by the planned last step."""
-    if planned:
-        warmup = max(1, min(warmup, planned // 10))
-    if step < warmup:
-        return base * (step + 1) / warmup
-    if not planned or planned <= warmup:
-        return base
-    progress = min(1.0, (step - warmup) / (planned - warmup))
-    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+def _lr(base: float, step: int, warmup: int, progress: float) -> float:
+    """Linear warm-up over ``warmup`` steps, then cosine decay to a tenth as ``progress`` goes from 0 to 1.
+
+    ``progress`` is the share of the stage's budget spent: of its steps when a step count is fixed, of its
+    minutes otherwise, so a machine that slows down (shared cores) still ends the schedule on time.
+    """
+    warm = min(1.0, (step + 1) / max(1, warmup))
+    return base * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, max(0.0, progress)))))
+
+
+def _start_with_quiet_posterior(vae, logvar: float) -> None:
+    """Start the VAE's shared log-variance channel low.
+
+    From a zero bias the posterior's std starts at 1, drowning the latents; Adam lowers the bias by about the
+    learning rate per step, so the decoder spends thousands of steps reconstructing through noise (measured:
+    std still 0.24 against latents of std 2 after 650 steps, and blurry round trips). The pipeline samples from
+    the posterior when it encodes conditions, so the variance must be small, not merely ignored.
+    Opt-in (``--vae-initial-logvar -8``) until a full run has shown it helps.
+    """
+    conv = vae.encoder.conv_out.conv
+    with torch.no_grad():
+        conv.weight[-1].mul_(0.01)
+        conv.bias[-1].fill_(logvar)
 
 
 class Trainer:
@@ -124,6 +140,8 @@ class Trainer:
         self.tokenizer = build_tokenizer()
         torch.manual_seed(options.seed)
         self.vae = build_vae(options.model)
+        if options.vae_initial_logvar is not None:
+            _start_with_quiet_posterior(self.vae, options.vae_initial_logvar)
         self.transformer = build_transformer(options.model)
         self.text_encoder = build_text_encoder(options.model, len(self.tokenizer))
         self.ema_transformer = copy.deepcopy(self.transformer).requires_grad_(False)
@@ -196,8 +214,8 @@ class Trainer:
             self.stage = name
             self._run_stage(name)
             if name == "vae" and self.vae_check is None:
-                self._set_latent_statistics()
-                self.vae_check = self.check_vae()
+                self._set_latent_statistics(self.options.latent_stat_clips)
+                self.vae_check = self.check_vae(self.options.vae_check_clips)
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
                 self.save()
         self.stage = "done"
@@ -213,6 +231,7 @@ class Trainer:
         if steps is not None:
             state.planned_steps = steps
         step_fn = self.vae_step if name == "vae" else self.transformer_step
+        warmup = min(self.options.warmup_steps, max(1, steps // 10)) if steps else self.options.warmup_steps
         if name == "transformer" and not self.pool.slots:
             started = time.monotonic()
             self.vae.eval()
@@ -222,12 +241,13 @@ class Trainer:
         last_save = time.monotonic()
         timing_from: tuple[int, float] | None = None
         while True:
-            if state.planned_steps is not None and state.step >= state.planned_steps:
+            if steps is not None and state.step >= steps:
                 break
             if steps is None and state.elapsed_s >= minutes * 60:
                 break
+            progress = state.step / steps if steps else state.elapsed_s / (minutes * 60)
             started = time.monotonic()
-            loss = step_fn(state.step, state.planned_steps)
+            loss = step_fn(state.step, _lr(self._base_lr(name), state.step, warmup, progress))
             took = time.monotonic() - started
             state.elapsed_s += took
             state.step += 1
@@ -235,14 +255,15 @@ class Trainer:
             if not math.isfinite(loss):
                 raise FloatingPointError(f"{name} loss became {loss} at step {state.step}")
             # Plan the schedule's length once the speed is known (after warm-up steps, which run slower).
+            # Report the speed once warm (the first steps run slower); the estimate is informational only.
             if state.step == 5:
                 timing_from = (state.step, state.elapsed_s)
             if timing_from and state.step == timing_from[0] + 10:
                 state.seconds_per_step = (state.elapsed_s - timing_from[1]) / 10
-                if state.planned_steps is None:
+                if steps is None:
                     remaining = max(0.0, minutes * 60 - state.elapsed_s)
                     state.planned_steps = state.step + int(remaining / state.seconds_per_step)
-                log.info("%s: %.3f s/step, %s steps planned", name, state.seconds_per_step, state.planned_steps)
+                log.info("%s: %.3f s/step, about %s steps", name, state.seconds_per_step, state.planned_steps)
             if state.step % 50 == 0:
                 self.history.append({"stage": name, "step": state.step, "loss": round(state.loss, 5),
                                      "elapsed_s": round(state.elapsed_s, 1)})
@@ -250,18 +271,21 @@ class Trainer:
             if time.monotonic() - last_save > self.options.checkpoint_minutes * 60:
                 self.save()
                 last_save = time.monotonic()
-        if state.step > 15 and state.seconds_per_step is None:
-            state.seconds_per_step = state.elapsed_s / state.step
+        if state.step:
+            state.seconds_per_step = state.elapsed_s / state.step  # the stage's average, pool filling included
         self.save()
 
     # -- stage 1: the VAE --------------------------------------------------------------------------------------
-    def vae_step(self, step: int, planned: int | None) -> float:
+    def _base_lr(self, name: str) -> float:
+        return self.options.vae_lr if name == "vae" else self.options.lr
+
+    def vae_step(self, step: int, lr: float) -> float:
         o = self.options
         rng = _rng(o, "vae", step)
         aspect = pick_aspect(rng)
         batch = make_batch(rng, aspect, clips_per_batch(aspect, o.vae_batch), caption_drop=0.0)
         for group in self.vae_optimizer.param_groups:
-            group["lr"] = _lr(o.vae_lr, step, o.warmup_steps, planned)
+            group["lr"] = lr
         self.vae.train()
         posterior = self.vae.encode(batch.video).latent_dist
         recon = self.vae.decode(posterior.sample()).sample
@@ -276,34 +300,35 @@ class Trainer:
         return reconstruction.item()
 
     @torch.no_grad()
-    def _set_latent_statistics(self, clips: int = 64) -> None:
+    def _set_latent_statistics(self, clips: int) -> None:
         """Per-channel mean and std of the latents, stored in the VAE so the pipeline normalises with them."""
         self.vae.eval()
         rng = np.random.default_rng([self.options.seed, 99])
         latents = torch.cat(
-            [self.vae.encode(make_batch(rng, "1:1", 8).video).latent_dist.mode() for _ in range(clips // 8)]
+            [self.vae.encode(make_batch(rng, "1:1", 8).video).latent_dist.mode() for _ in range(max(1, clips // 8))]
         )
         self.vae.latents_mean.copy_(latents.mean(dim=(0, 2, 3, 4)))
         self.vae.latents_std.copy_(latents.std(dim=(0, 2, 3, 4)).clamp(min=1e-3))
         self.save()
 
     @torch.no_grad()
-    def check_vae(self, clips: int = 48) -> dict:
+    def check_vae(self, clips: int) -> dict:
         """How often the toy world's measurements read a VAE round trip as its scene: the ceiling of stage 2."""
         from engine.toyworld.measure import classify
 
         self.vae.eval()
         rng = np.random.default_rng([self.options.seed, 98])
         hits = {"color": 0, "shape": 0, "background": 0, "motion": 0}
-        for _ in range(clips // 8):
-            batch = make_batch(rng, "1:1", 8)
+        for _ in range(max(1, clips // 8)):
+            batch = make_batch(rng, "1:1", min(8, clips))
             recon = self.vae.decode(self.vae.encode(batch.video).latent_dist.mode()).sample
             frames = ((recon.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 4, 1).numpy()
             for scene, clip in zip(batch.scenes, frames):
                 measured = classify(clip).facts()
                 for key in hits:
                     hits[key] += measured[key] == getattr(scene, key)
-        return {key: round(value / (clips // 8 * 8), 3) for key, value in hits.items()}
+        total = max(1, clips // 8) * min(8, clips)
+        return {key: round(value / total, 3) for key, value in hits.items()}
 
     # -- stage 2: the transformer and the text encoder ---------------------------------------------------------
     def _encode(self, video: torch.Tensor) -> torch.Tensor:
@@ -322,7 +347,7 @@ class Trainer:
         ids[:, 0] /= frame_rate
         return ids
 
-    def transformer_step(self, step: int, planned: int | None) -> float:
+    def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
 
         o = self.options
@@ -401,7 +426,6 @@ class Trainer:
         temporal = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean()
         loss = flow + o.temporal_weight * temporal
 
-        lr = _lr(o.lr, step, o.warmup_steps, planned)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         self.optimizer.zero_grad(set_to_none=True)
@@ -478,6 +502,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--vae-batch", type=int, default=defaults.vae_batch, help="clips per VAE step (1:1)")
     parser.add_argument("--batch", type=int, default=defaults.transformer_batch, help="clips per step (1:1)")
     parser.add_argument("--lr", type=float, default=defaults.lr)
+    parser.add_argument("--vae-initial-logvar", type=float, help="start the VAE posterior's log-variance here")
     parser.add_argument("--pool", type=int, default=defaults.pool, help="encoded clips kept for stage 2")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
@@ -501,6 +526,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         lr=args.lr,
         threads=args.threads,
         pool=args.pool,
+        vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )
 

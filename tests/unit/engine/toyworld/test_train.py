@@ -20,7 +20,8 @@ def _options(tmp_path, **overrides) -> TrainOptions:
     base = dict(
         out=str(tmp_path / "model"), checkpoint_dir=str(tmp_path / "ckpt"), seed=3, vae_steps=2,
         transformer_steps=2, vae_batch=1, transformer_batch=2, warmup_steps=1, pool=8, refresh=1,
-        prefix_condition=0.5, frame_condition=1.0, model=TINY,
+        prefix_condition=0.5, frame_condition=1.0, vae_check_clips=2, latent_stat_clips=8,
+        model=TINY,
     )
     return TrainOptions(**{**base, **overrides})
 
@@ -75,3 +76,19 @@ def test_minutes_split_between_the_stages_on_the_command_line():
     options = parse_args(["--minutes", "90", "--seed", "5"])
     assert options.vae_minutes == pytest.approx(15) and options.transformer_minutes == pytest.approx(75)
     assert options.seed == 5 and options.vae_steps is None
+
+
+def test_the_learning_rate_warms_up_then_decays_to_a_tenth_as_the_budget_is_spent():
+    from engine.toyworld.train import _lr
+
+    assert _lr(1e-3, 0, 100, 0.0) == pytest.approx(1e-5)
+    assert _lr(1e-3, 100, 100, 0.0) == pytest.approx(1e-3)
+    assert _lr(1e-3, 5000, 100, 0.5) == pytest.approx(0.55e-3)
+    assert _lr(1e-3, 9000, 100, 1.0) == pytest.approx(1e-4) == _lr(1e-3, 9999, 100, 1.7)
+
+
+def test_a_time_budget_ends_the_stage_whatever_the_speed(tmp_path):
+    trainer = Trainer(_options(tmp_path, vae_steps=None, vae_minutes=0.03, transformer_steps=0))
+    trainer.run()
+    state = trainer.states["vae"]
+    assert state.step >= 1 and state.elapsed_s >= 0.03 * 60 and state.elapsed_s < 0.03 * 60 + 5
