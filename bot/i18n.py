@@ -124,6 +124,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "That file is {size_mb} MB, too large for me to fetch here. Please send a smaller one.",
         "zh": "文件大小为 {size_mb} MB，太大了，我无法在这里获取。请发送小一点的文件。",
     },
+    "dms_off": {
+        "en": "I only work in servers here: mention me in a channel.",
+        "zh": "我在这里只在服务器中工作：请在频道里提及我。",
+    },
+    "dms_operator": {
+        "en": "Direct messages belong to no server, so the bot's operator decides them (DISCORD_DMS_ALLOWED).",
+        "zh": "私信不属于任何服务器，由机器人的运营者决定（DISCORD_DMS_ALLOWED）。",
+    },
     "invalid_request": {"en": "I can't do that: {reason}", "zh": "无法完成：{reason}"},
     "cancelled_confirm": {"en": "OK, cancelled.", "zh": "好的，已取消。"},
     "expired": {"en": "That button has expired.", "zh": "这个按钮已失效。"},

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_BOT_TOKEN")
     discord_api_base_url: str | None = Field(default=None, validation_alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    #: Whether people may talk to the Discord bot in direct messages (off: only in servers).
+    discord_dms_allowed: bool = Field(default=True, validation_alias="DISCORD_DMS_ALLOWED")
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, validation_alias="DISCORD_GUILD_IDS")
 
     pricing: Pricing = Field(default_factory=Pricing)

@@ -64,6 +64,7 @@ class ReelCog(commands.Cog):
         self.service = service
         self.renderer = renderer
         self.media_dir = Path(getattr(getattr(bot, "settings", None), "media_dir", "data/media"))
+        self.dms_allowed = bool(getattr(getattr(bot, "settings", None), "discord_dms_allowed", True))
 
     # ---- slash commands -----------------------------------------------------------------------------
 
@@ -152,6 +153,10 @@ class ReelCog(commands.Cog):
     async def run(self, interaction: discord.Interaction, text: str, *, button: str | None = None,
                   uploads: tuple[discord.Attachment, ...] = ()) -> None:
         """Defer (Discord wants an answer in 3 s), ask the core, show its answers."""
+        if interaction.guild_id is None and not self.dms_allowed:
+            lang = i18n.language_of("", str(interaction.locale))
+            await interaction.response.send_message(i18n.t("dms_off", lang), ephemeral=True)
+            return
         await interaction.response.defer(thinking=True)
         reply = self.reply_for(interaction)
         attachments = [a for a in [await self.download(upload) for upload in uploads] if a is not None]
@@ -237,9 +242,9 @@ class ReelCog(commands.Cog):
         words = []
         if channel_allowed is not None:
             words.append("/enable" if channel_allowed else "/disable")
-        if dms_allowed is not None:
-            log.info("DMs-allowed setting requested for guild %s: %s (needs core support)",
-                     interaction.guild_id, dms_allowed)
+        if dms_allowed is not None:  # direct messages belong to no server: the operator decides them
+            await interaction.response.send_message(i18n.t("dms_operator", lang), ephemeral=True)
+            return
         await self.run(interaction, " ".join(words) if words else "/settings")
 
     # ---- plain messages -----------------------------------------------------------------------------
@@ -250,6 +255,8 @@ class ReelCog(commands.Cog):
         me = self.bot.user
         if message.author.bot or me is None:
             return
+        if message.guild is None and not self.dms_allowed:
+            return  # the operator keeps the bot to servers (DISCORD_DMS_ALLOWED=false)
         replied = await self._replied_clip(message)
         addressed = message.guild is None or me in message.mentions or replied is not None
         if not addressed:

@@ -151,6 +151,16 @@ async def test_a_direct_message_needs_no_mention(settings, fake):
         assert core.received[0].is_group is False
 
 
+async def test_direct_messages_are_ignored_when_the_operator_keeps_the_bot_to_servers(settings, fake):
+    core = ScriptedCore(lambda i: [Outgoing(kind="text", chat_id=i.chat_id, text="hello")])
+    settings = settings.model_copy(update={"discord_dms_allowed": False})
+    async with running(settings, fake, core):
+        await fake.dispatch("MESSAGE_CREATE", fake.user_message("a cat", user=fake.alice, dm=True))
+        await fake.dispatch("MESSAGE_CREATE", fake.user_message("a dog", user=fake.alice, mention_bot=True))
+        await fake.wait_for_message(lambda m: m["content"] == "hello")
+        assert [i.text for i in core.received] == ["a dog"]
+
+
 async def test_after_the_interaction_token_expires_results_arrive_as_channel_messages(
     settings, fake, noisy_clip, monkeypatch
 ):
@@ -193,6 +203,7 @@ async def test_server_rules_in_settings_are_refused_to_members_who_cannot_manage
         await fake.dispatch("INTERACTION_CREATE", admin)
         await fake.wait_for_message(lambda m: m["content"] == "OK")
         assert core.received[-1].text == "/disable" and core.received[-1].user_id == fake.admin["id"]
+        assert core.received[-1].is_chat_admin is True
 
 
 async def test_animate_downloads_the_picture_and_hands_it_to_the_core_as_an_image(settings, fake):
