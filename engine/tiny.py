@@ -26,7 +26,6 @@ make it more less turn change into add remove keep continue loop blend cut exten
 """.split()
 
 #: The special tokens, in T5's order.
-_SPECIALS = ["<pad>", "</s>", "<unk>"]
 
 #: Profile the engine reads beside the model (native sizes, steps): tiny sizes keep CPU runs fast.
 TINY_PROFILE = {
@@ -49,24 +48,15 @@ PROFILE_FILE = "reelbot.json"
 
 def build_tokenizer():
     """A word-level fast tokenizer that appends ``</s>`` like T5's, wrapped so ``from_pretrained`` loads it."""
-    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors
-    from tokenizers.models import WordLevel
-    from transformers import PreTrainedTokenizerFast
+    from tokenizers import normalizers, pre_tokenizers
 
-    vocab = {token: index for index, token in enumerate(_SPECIALS + sorted(set(_WORDS)))}
-    backend = Tokenizer(WordLevel(vocab=vocab, unk_token="<unk>"))
-    backend.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
-    backend.post_processor = processors.TemplateProcessing(
-        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", vocab["</s>"])]
-    )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        pad_token="<pad>",
-        eos_token="</s>",
-        unk_token="<unk>",
-        model_max_length=int(TINY_PROFILE["max_sequence_length"]),
-        padding_side="right",
+    from engine.wordlevel import word_level_tokenizer
+
+    return word_level_tokenizer(
+        sorted(set(_WORDS)),
+        normalizer=normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()]),
+        pre_tokenizer=pre_tokenizers.Whitespace(),
+        max_length=int(TINY_PROFILE["max_sequence_length"]),
     )
 
 

@@ -8,8 +8,8 @@ else is ``<unk>``. Special tokens follow T5 (pad 0, eos 1, unk 2) and every sequ
 from __future__ import annotations
 
 from engine.toyworld.captions import all_phrases
+from engine.wordlevel import SPECIALS
 
-SPECIALS = ("<pad>", "</s>", "<unk>")
 #: Longest caption in tokens (with ``</s>``) the model is trained on; longer prompts are truncated.
 MAX_TOKENS = 32
 
@@ -34,21 +34,9 @@ def vocabulary() -> list[str]:
 
 def build_tokenizer():
     """The ``PreTrainedTokenizerFast`` the pipeline saves and ``from_pretrained`` loads back."""
-    from tokenizers import Tokenizer, processors
-    from tokenizers.models import WordLevel
-    from transformers import PreTrainedTokenizerFast
+    from engine.wordlevel import word_level_tokenizer
 
-    vocab = {token: index for index, token in enumerate(vocabulary())}
-    backend = Tokenizer(WordLevel(vocab=vocab, unk_token="<unk>"))
-    backend.normalizer, backend.pre_tokenizer = _backend_parts()
-    backend.post_processor = processors.TemplateProcessing(
-        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", vocab["</s>"])]
-    )
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        pad_token="<pad>",
-        eos_token="</s>",
-        unk_token="<unk>",
-        model_max_length=MAX_TOKENS,
-        padding_side="right",
+    normalizer, pre_tokenizer = _backend_parts()
+    return word_level_tokenizer(
+        vocabulary()[len(SPECIALS):], normalizer=normalizer, pre_tokenizer=pre_tokenizer, max_length=MAX_TOKENS
     )
