@@ -32,8 +32,8 @@ def run() -> dict:
         "chat_over_engine_ratio": round(chat_s / engine_s, 3),
         "target_s": TARGET_S,
         "within_target": chat_s < TARGET_S,
-        "note": "chat_wall_s includes queueing, credits, encoding and the copy to ./out; the model is warm "
-        "(a first message also pays the load, reported separately as load_s in the log).",
+        "note": "chat_wall_s includes queueing, credits, encoding and the copy to ./out, with the model warm "
+        "(a 1 s warm-up message loads it first, as the first message of a chat session does).",
     }
 
 
