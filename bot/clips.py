@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func
-from sqlmodel import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from bot.errors import UserError
 from bot.models import Chat, Clip, ClipMessage

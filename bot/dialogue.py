@@ -9,9 +9,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.intents.numbers import to_number
 from bot.models import Chat, Storyboard

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from apscheduler.job import Job
@@ -37,7 +37,7 @@ async def grant_daily_credits(
     """Give every (not blocked) user today's free credits, topped up to the cap; returns how many gained any."""
     if credits.daily_free == 0:
         return 0
-    day = day or datetime.now(timezone.utc).date()
+    day = day or datetime.now(UTC).date()
     ledger = Ledger(sessions)
     gained, last_id = 0, 0
     while True:
@@ -65,10 +65,10 @@ class BotScheduler:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], credits: Credits) -> None:
         self._sessions = sessions
         self._credits = credits
-        self.scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.add_job(
             self.grant_daily_now,
-            CronTrigger(hour=0, minute=0, timezone=timezone.utc),
+            CronTrigger(hour=0, minute=0, timezone=UTC),
             id=DAILY_GRANT_JOB_ID,
             name="daily free credits",
             misfire_grace_time=DAILY_GRANT_MISFIRE_GRACE_S,
@@ -93,7 +93,7 @@ class BotScheduler:
             raise ValueError(f"interval must be positive, got {interval!r}")
         return self.scheduler.add_job(
             func,
-            IntervalTrigger(seconds=seconds, timezone=timezone.utc),
+            IntervalTrigger(seconds=seconds, timezone=UTC),
             id=job_id or getattr(func, "__qualname__", None),
             name=getattr(func, "__qualname__", "cleanup"),
             coalesce=True,

@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import select
 
 from bot import clips as clip_store
 from bot import dialogue
@@ -25,15 +28,18 @@ from bot.commands import CardSpec, Command
 from bot.credits import Ledger, quote
 from bot.deliveries import Deliveries
 from bot.errors import InsufficientCredits, UserError
-from bot.i18n import language_of, reason, t
+from bot.i18n import language_of, op_name, reason, t
 from bot.intents import parse
-from bot.messages import Attachment, Incoming, Outgoing
-from bot.models import Chat, Clip, ClipMessage, Payment, User
+from bot.messages import Incoming, Outgoing
+from bot.models import Chat, Clip, ClipMessage, Payment, PlatformIdentity, User
 from bot.orders import Order, build_order, cheaper
-from bot.scheduler import BotScheduler
 from bot.presenters import clip_buttons, clip_caption, confirm_buttons, describe_job, describe_settings, progress_text
+from bot.scheduler import BotScheduler
 from bot.uploads import check_upload
 from bot.users import find_user, get_or_create_user, user_key
+from engine.queue.errors import QueueFull
+from engine.queue.models import QUEUED, RUNNING, Job, utcnow
+from engine.specs import parse_spec
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +288,6 @@ class BotService:
 
     async def _submit(self, incoming: Incoming, user: User, lang: str, order: Order, price: int) -> list[Outgoing]:
         """Reserve the credits, then queue; a refused queue gives the credits straight back."""
-        from engine.queue.errors import QueueFull
-
         reservation = f"job:{incoming.platform}:{incoming.chat_id}:{_nonce()}"
         await self.ledger.reserve(user.id, price, key=reservation)
         what = describe_job(order.op, order.prompt, _settings_dict(order), lang)
@@ -394,8 +398,6 @@ class BotService:
     async def _confirmation(
         self, incoming: Incoming, user: User, chat: Chat, lang: str, answer: str, token: str
     ) -> list[Outgoing]:
-        from engine.specs import parse_spec
-
         async with self._tx() as session:
             chat = await session.get(Chat, chat.id)
             payload = dialogue.take_confirmation(chat, token)
@@ -478,7 +480,7 @@ class BotService:
         for clip in rows:
             line = f"#{clip.id} \u00b7 {describe_job(clip.op, clip.prompt, clip.settings, lang, limit=60)}"
             if clip.parent_clip_id:
-                line += " \u00b7 " + t("lineage", lang, op=_op(clip.op, lang), parent=clip.parent_clip_id)
+                line += " \u00b7 " + t("lineage", lang, op=op_name(clip.op, lang), parent=clip.parent_clip_id)
             lines.append(line)
         if more:
             lines.append(t("history_more", lang, next=page + 1))
@@ -523,10 +525,6 @@ class BotService:
         return []
 
     async def _latest_active_job(self, user_id: int) -> Any:
-        from sqlmodel import select
-
-        from engine.queue.models import QUEUED, RUNNING, Job
-
         async with self.sessions() as session:
             statement = (
                 select(Job)
@@ -653,9 +651,6 @@ class BotService:
         """For an admin: the payer's platform id of a refundable payment (the platform refunds it first)."""
         if not self.is_admin(platform, admin_user_id):
             return None
-        from bot.models import PlatformIdentity
-        from sqlmodel import select
-
         async with self.sessions() as session:
             payment = await _payment(session, charge_id.strip())
             if payment is None or payment.status == "refunded" or payment.provider != platform:
@@ -677,8 +672,6 @@ class BotService:
             if payment is None or payment.status == "refunded":
                 return [Outgoing(kind="text", chat_id=chat_id, text=t("invalid_request", lang, reason="no such payment"))]
             payment.status = "refunded"
-            from engine.queue.models import utcnow
-
             payment.refunded_at = utcnow()
             owner, credits = payment.user_id, payment.credits
         taken = await self.ledger.take_back(owner, credits, key=f"payment-refund:{charge_id}", reason="payment refunded")
@@ -724,8 +717,6 @@ def _engine_factory(settings: Any):
 
 
 async def _get_or_create_chat(session: AsyncSession, incoming: Incoming) -> Chat:
-    from sqlmodel import select
-
     statement = select(Chat).where(Chat.platform == incoming.platform, Chat.external_id == str(incoming.chat_id))
     chat = (await session.execute(statement)).scalars().first()
     if chat is None:
@@ -736,8 +727,6 @@ async def _get_or_create_chat(session: AsyncSession, incoming: Incoming) -> Chat
 
 
 async def _payment(session: AsyncSession, charge_id: str) -> Payment | None:
-    from sqlmodel import select
-
     return (await session.execute(select(Payment).where(Payment.charge_id == charge_id))).scalars().first()
 
 
@@ -745,28 +734,16 @@ def _settings_dict(order: Order) -> dict:
     return order.spec.settings.model_dump()
 
 
-def _op(op: str, lang: str) -> str:
-    from bot.i18n import op_name
-
-    return op_name(op, lang)
-
-
 def _nonce() -> str:
-    import secrets
-
     return secrets.token_hex(8)
 
 
 def _with_text(incoming: Incoming, text: str) -> Incoming:
-    from dataclasses import replace
-
     return replace(incoming, text=text)
 
 
 def _with_reply(incoming: Incoming, clip_id: int) -> Incoming:
-    from dataclasses import replace
-
     return replace(incoming, reply_to_clip_id=clip_id)
 
 
-__all__ = ["BotService", "Attachment"]
+__all__ = ["BotService"]

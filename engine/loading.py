@@ -15,7 +15,7 @@ import torch
 
 from engine.errors import ModelLoadError
 from engine.options import EngineOptions
-from engine.pipelines.profile import NativeProfile, load_profile
+from engine.pipelines.profile import load_profile
 
 log = logging.getLogger(__name__)
 

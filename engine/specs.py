@@ -7,7 +7,7 @@ through Redis.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -193,7 +193,7 @@ class Storyboard(_Op):
 
 
 JobSpec = Annotated[
-    Union[Generate, Animate, Remix, Recut, Extend, Blend, Loop, Storyboard],
+    Generate | Animate | Remix | Recut | Extend | Blend | Loop | Storyboard,
     Field(discriminator="op"),
 ]
 OPERATIONS = ("generate", "animate", "remix", "recut", "extend", "blend", "loop", "storyboard")

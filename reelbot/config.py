@@ -21,9 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from engine.options import EngineOptions  # noqa: F401  (re-exported: it lived here first)
-
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
+from engine.options import EngineOptions  # noqa: F401  (re-exported: it lived here first)
 
 #: Where the embedded defaults keep their files, relative to the working directory.
 DATA_DIR = Path("data")

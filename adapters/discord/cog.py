@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from functools import partial
 from pathlib import Path
 from typing import Any
 

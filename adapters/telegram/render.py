@@ -13,8 +13,8 @@ import contextlib
 import html
 import logging
 import os
-from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message, ReplyParameters

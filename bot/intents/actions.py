@@ -139,7 +139,7 @@ _BLEND = re.compile(rf"{_A0}(?:blend|combine|merge|mix|join|stitch|splice|fuse|m
                     r"|(?:连起来|连接起来|连在一起|连接|合并|拼接|拼起来|接起来|融合|混合|合成|串起来|合在一起|放在一起)", _I)
 _REMIX = _start(
     rf"(?:remix|re-?mix|redo|re-?do|re-?generate|regenerate|re-?roll|re-?make|re-?imagine|vary){_IT}",
-    rf"(?:try\s+again|again|another\s+(?:one|take|version)|one\s+more)",
+    r"(?:try\s+again|again|another\s+(?:one|take|version)|one\s+more)",
     r"(?:重新生成|重做|重来|再来一(?:个|次|遍)|再生成一(?:个|次|遍)|改一下|改改|混剪|remix)(?:它|这个)?",
 )
 _EDIT_START = _start(

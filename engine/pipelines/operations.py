@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from engine.errors import EngineError
 from engine.media import MediaLimits, fit_frames, load_image, load_video, retime
@@ -17,8 +18,6 @@ from engine.media.frames import fit_frame
 from engine.pipelines.family import Family, PassRequest
 from engine.pipelines.timeline import Shot, Timeline, render_timeline
 from engine.specs import Animate, Blend, Extend, Generate, Loop, Recut, Remix, Settings, Storyboard
-
-import torch
 
 
 @dataclass

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -79,5 +79,5 @@ def _turn_key(served: datetime | None, first_id: int) -> tuple[int, float, int]:
     if served is None:
         return (0, 0.0, first_id)
     if served.tzinfo is None:  # SQLite returns naive UTC
-        served = served.replace(tzinfo=timezone.utc)
+        served = served.replace(tzinfo=UTC)
     return (1, served.timestamp(), first_id)

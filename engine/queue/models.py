@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
@@ -17,7 +17,7 @@ FINISHED = (SUCCEEDED, FAILED, CANCELLED)
 
 def utcnow() -> datetime:
     """Aware UTC: SQLModel maps ``datetime`` fields to ``UTCDateTime``, which refuses naive values."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Job(SQLModel, table=True):

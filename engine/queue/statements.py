@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, text
 
 from engine.queue.fairness import Waiting
-from engine.queue.models import FAILED, QUEUED, RUNNING, SUCCEEDED, CANCELLED, Job
+from engine.queue.models import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job
 
 #: Key of the PostgreSQL advisory lock that serialises claims (fair order needs the whole queue at once).
 CLAIM_LOCK_KEY = 0x7265656C  # "reel"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -81,7 +81,7 @@ def _profile(mask: np.ndarray) -> np.ndarray | None:
     return radius / radius.mean()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates() -> dict[str, np.ndarray]:
     """Each shape's profile from the renderer itself, drawn large and upright."""
     from engine.toyworld.render import Pose, coverage

@@ -7,7 +7,7 @@ through the object's inverse pose (translate, rotate, scale), so edges stay smoo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -77,7 +77,7 @@ def _outline(shape: str) -> np.ndarray | None:
     raise ValueError(f"unknown shape {shape!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def shape_sdf(shape: str) -> np.ndarray:
     """The shape's signed-distance field on the unit grid (float32, _GRID x _GRID, rows are y)."""
     axis = np.linspace(-_EXTENT, _EXTENT, _GRID)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, or_, select, update
@@ -240,6 +240,5 @@ class ClaimStore:
 
 def _aware(value: datetime) -> datetime:
     """SQLite hands back naive UTC; make it comparable with ``utcnow()``."""
-    from datetime import timezone
 
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

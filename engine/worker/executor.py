@@ -22,7 +22,7 @@ from engine.events import JobEvent, RenderedClip
 from engine.queue.models import Job
 from engine.queue.settings import QueueSettings
 from engine.specs import parse_spec
-from engine.worker.claims import ClaimStore, Claimed
+from engine.worker.claims import Claimed, ClaimStore
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ import click
 from reelbot.cli import cli
 from reelbot.config import load_settings
 
-
 _QUIET = {
     "TQDM_DISABLE": "1",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",

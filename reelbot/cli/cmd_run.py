@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import click
-
 from reelbot.cli import cli
 from reelbot.config import load_settings
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -86,8 +86,8 @@ async def test_the_scheduler_registers_the_midnight_grant_and_catches_up_on_star
         fields = {field.name: str(field) for field in job.trigger.fields}
         assert (fields["hour"], fields["minute"], fields["second"], fields["day"]) == ("0", "0", "0", "*")
         assert job.trigger.timezone.utcoffset(datetime.now()) == timedelta(0)
-        tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date()
-        assert job.next_run_time == datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=timezone.utc)
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+        assert job.next_run_time == datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=UTC)
         assert job.coalesce and job.misfire_grace_time >= 3600 and job.max_instances == 1
         assert isinstance(scheduler.scheduler.get_job("sweep").trigger, IntervalTrigger)
 

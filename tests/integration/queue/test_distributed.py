@@ -6,7 +6,6 @@ the other worker exactly once and its clip is still handed back by ``undelivered
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal

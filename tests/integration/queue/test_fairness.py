@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from engine.queue import QueueFull, make_queue
 from engine.queue.models import Job
-from engine.specs import Generate, Settings
+from engine.specs import Generate
 from tests.integration.queue.conftest import collect_until_final, fast_settings
 from tests.integration.queue.renderer import QuickRenderer
 

@@ -6,8 +6,6 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from engine.queue import make_queue
 from engine.queue.models import Job, utcnow
 from engine.specs import Animate, Generate, Settings

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from engine.queue.fairness import Waiting, batch_prefix, fair_order, positions
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def jobs(*owners: str, priority: int = 0, key: str = "k", start: int = 1) -> list[Waiting]:

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from engine.toyworld.model import ModelConfig
-from engine.toyworld.train import TrainOptions, Trainer, parse_args
+from engine.toyworld.train import Trainer, TrainOptions, parse_args
 
 TINY = ModelConfig(latent_channels=4, vae_channels=(8, 8), heads=2, head_dim=8, layers=1, text_dim=16, text_layers=1)
 
