@@ -469,7 +469,7 @@ class FakeDiscord:
         if files or "attachments" in body:
             kept = [a for a in message["attachments"] if any(str(b.get("id")) == a["id"]
                                                              for b in body.get("attachments", []))]
-            for name, (filename, data) in files.items():
+            for filename, data in files.values():
                 aid = self.new_id()
                 self.files[aid] = data
                 kept.append({"id": aid, "filename": filename, "size": len(data),

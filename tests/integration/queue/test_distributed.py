@@ -61,7 +61,7 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, count: int) -> None:
-        for index in range(count):
+        for _ in range(count):
             log = open(self.tmp / f"worker-{len(self.procs)}.log", "w")
             args = ["worker", "--heartbeat-interval", "0.3", "--stale-after", "2", "--sweep-interval", "0.5",
                     "--broker-heartbeat-timeout", "3"]
