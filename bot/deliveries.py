@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot import clips as clip_store
 from bot.i18n import button_label, reason, t
 from bot.messages import Button, Outgoing
-from bot.models import Chat, Clip
+from bot.models import Chat, Clip, User
 from bot.presenters import progress_text
 from engine.events import JobEvent, RenderedClip
 
@@ -153,6 +153,10 @@ class Deliveries:
             async with session.begin():
                 clips = await clip_store.clips_of_job(session, job.id)
                 if not clips:
+                    settings = dict(job.spec.get("settings", {}))
+                    credit = await _parent_author(session, parents[0] if parents else None, meta["user_id"])
+                    if credit:
+                        settings["credit"] = credit
                     for index, item in enumerate(rendered):
                         clip = Clip(
                             user_id=meta["user_id"],
@@ -160,7 +164,7 @@ class Deliveries:
                             variation=index,
                             op=job.op,
                             prompt=meta.get("prompt", ""),
-                            settings=dict(job.spec.get("settings", {})),
+                            settings=settings,
                             path=item.path,
                             thumbnail_path=item.thumbnail_path,
                             size_bytes=item.size_bytes,
@@ -195,6 +199,17 @@ class Deliveries:
         self._final_progress(job, text)
         self.service.publish(meta["platform"], Outgoing(kind="text", chat_id=meta["chat_id"], text=text))
         await self.service.queue.mark_delivered(job.id)
+
+
+async def _parent_author(session: Any, parent_id: int | None, user_id: int) -> str | None:
+    """The display name of a shared clip's author, when this job built on someone else's clip."""
+    if parent_id is None:
+        return None
+    parent = await session.get(Clip, parent_id)
+    if parent is None or parent.user_id == user_id:
+        return None
+    author = await session.get(User, parent.user_id)
+    return (author.display_name or f"user {author.id}") if author is not None else None
 
 
 async def _chat(session: Any, meta: dict) -> Chat | None:

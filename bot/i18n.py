@@ -141,6 +141,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clip_caption": {"en": "#{clip} \u00b7 {what} \u00b7 {settings} \u00b7 {cost} credits", "zh": "#{clip} \u00b7 {what} \u00b7 {settings} \u00b7 {cost} 积分"},
     "lineage": {"en": "{op} of #{parent}", "zh": "#{parent} 的{op}"},
+    "credit": {"en": " by {author}", "zh": "（原作者 {author}）"},
 }
 
 #: Words for failures reported by the engine (``JobEvent.error_code``).

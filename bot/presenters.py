@@ -53,6 +53,8 @@ def clip_caption(*, clip_id: int, op: str, prompt: str, settings: dict, cost: in
     caption = t("clip_caption", lang, clip=clip_id, what=what, settings=describe_settings(settings), cost=cost)
     if parent is not None and op not in ("generate", "animate", "storyboard"):
         caption += "\n" + t("lineage", lang, op=op_name(op, lang), parent=parent)
+        if settings.get("credit"):  # the parent was someone else's shared clip: its author is named
+            caption += t("credit", lang, author=settings["credit"])
     return caption
 
 

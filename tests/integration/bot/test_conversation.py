@@ -92,7 +92,7 @@ async def test_another_users_clip_is_refused_until_it_is_shared(service, listen)
     assert "public" in texts_of(await alice.say(f"share #{clip.clip_id}"))
     await mallory.say(f"remix #{clip.clip_id}: at night")
     (remix,) = clips_of(await mallory.outcome())
-    assert f"remix of #{clip.clip_id}" in remix.text
+    assert f"remix of #{clip.clip_id} by alice" in remix.text
 
 
 async def test_a_failed_job_is_refunded_and_explained(service, listen):
