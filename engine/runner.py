@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.errors import JobCancelled
 from engine.events import RenderedClip
-from engine.media import MediaLimits, encode_mp4, thumbnail
+from engine.media import MediaLimits, encode_mp4, interpolate, thumbnail
 from engine.options import EngineOptions
 from engine.pipelines import LTXFamily, estimate_calls, operations
 from engine.pipelines.family import Family
@@ -74,7 +74,14 @@ class Engine:
 
     def total_steps(self, spec) -> int:
         """Denoising steps this job reports through ``on_step`` when run alone."""
-        return self._steps([spec])
+        return self._steps([self._generated(spec)])
+
+    def _generated(self, spec):
+        """The spec as the model makes it: at the profile's generation fps when that is below the requested."""
+        fps = self.family.profile.generation_fps
+        if fps is None or fps >= spec.settings.fps:
+            return spec
+        return spec.model_copy(update={"settings": spec.settings.model_copy(update={"fps": fps})})
 
     def _steps(self, specs: list) -> int:
         spec = specs[0]
@@ -90,6 +97,7 @@ class Engine:
         max_bytes: int | None = None,
     ) -> list[list[RenderedClip]]:
         """One list of clips (one per variation) per spec, in order. Compatible specs share pipeline calls."""
+        wanted, specs = specs, [self._generated(spec) for spec in specs]
         groups = self._groups(specs)
         total = sum(self._steps([specs[i] for i in group]) for group in groups)
         done = 0
@@ -114,8 +122,9 @@ class Engine:
             else:
                 videos = [operations.OPERATIONS[group_specs[0].op](ctx, group_specs[0], seeds[0])]
             for index, spec, spec_seeds, spec_videos in zip(group, group_specs, seeds, videos):
+                fps = wanted[index].settings.fps
                 results[index] = [
-                    self._deliver(video, spec.settings.fps, seed, max_bytes)
+                    self._deliver(self._at_output_fps(video, spec.settings.fps, fps), fps, seed, max_bytes)
                     for video, seed in zip(spec_videos, spec_seeds)
                 ]
         if on_step is not None and done < total:
@@ -142,6 +151,12 @@ class Engine:
     def _seeds(spec) -> list[int]:
         seed = spec.settings.seed if spec.settings.seed is not None else secrets.randbelow(2**31)
         return [seed + i for i in range(spec.settings.variations)]
+
+    @staticmethod
+    def _at_output_fps(frames: np.ndarray, made_fps: int, fps: int) -> np.ndarray:
+        if made_fps == fps:
+            return frames
+        return interpolate(frames, made_fps, fps, round(len(frames) * fps / made_fps))
 
     def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None) -> RenderedClip:
         path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes)

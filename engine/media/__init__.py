@@ -2,7 +2,7 @@
 
 from engine.media.decode import LoadedVideo, load_image, load_video
 from engine.media.encode import encode_mp4, thumbnail
-from engine.media.frames import fit_frames, retime, to_uint8
+from engine.media.frames import fit_frames, interpolate, retime, to_uint8
 from engine.media.limits import MediaLimits
 from engine.media.probe import VideoInfo, probe
 
@@ -12,6 +12,7 @@ __all__ = [
     "VideoInfo",
     "encode_mp4",
     "fit_frames",
+    "interpolate",
     "load_image",
     "load_video",
     "probe",

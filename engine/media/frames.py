@@ -44,6 +44,28 @@ def retime(frames: np.ndarray, src_fps: float, dst_fps: float, num_frames: int) 
     return frames[index]
 
 
+def interpolate(frames: np.ndarray, src_fps: float, dst_fps: float, num_frames: int) -> np.ndarray:
+    """``num_frames`` frames at ``dst_fps`` blended linearly from ``frames`` at ``src_fps`` (smoother than
+    repeating frames when the rate goes up); holds the last frame. Frames that land on a source frame are
+    copied; only the in-between ones are blended, one frame at a time to stay in cache."""
+    if len(frames) == 0:
+        raise ValueError("interpolate needs at least one frame")
+    out = np.empty((num_frames, *frames.shape[1:]), dtype=np.uint8)
+    times = np.minimum(np.arange(num_frames) * (src_fps / float(dst_fps)), len(frames) - 1)
+    for index, time in enumerate(times):
+        lower = int(time)
+        weight = float(time - lower)
+        if weight < 1e-6 or lower + 1 >= len(frames):
+            out[index] = frames[lower]
+            continue
+        blended = frames[lower].astype(np.float32)
+        blended *= 1.0 - weight
+        blended += frames[lower + 1].astype(np.float32) * weight
+        np.rint(blended, out=blended)
+        out[index] = blended.astype(np.uint8)
+    return out
+
+
 def crossfade_into(
     frames: np.ndarray, anchor: np.ndarray, ramp: int, *, at_end: bool, include_edge: bool = True
 ) -> np.ndarray:

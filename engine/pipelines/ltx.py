@@ -52,7 +52,7 @@ class LTXFamily(Family):
             height=request.height,
             width=request.width,
             num_frames=request.num_frames,
-            frame_rate=request.fps,
+            frame_rate=self.profile.fps or request.fps,
             num_inference_steps=self.profile.num_inference_steps,
             guidance_scale=guidance_scale,
             generator=request.generators,

@@ -38,7 +38,11 @@ class NativeProfile(BaseModel):
     decode_noise_scale: float | None = 0.025
     negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted"
     sizes: dict[str, dict[str, tuple[int, int]]] = Field(default_factory=lambda: LTX_SIZES)
-    fps: int | None = None  # informational; clips are generated at the requested fps
+    #: The frame rate the model was trained at, given to it as its ``frame_rate`` whatever the output fps.
+    fps: int | None = None
+    #: When set below the requested fps, frames are generated at this rate and interpolated up to the output's:
+    #: a small CPU model then makes a 5 s clip in a few passes instead of a dozen.
+    generation_fps: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":
