@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import logging
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 RECONCILE_INTERVAL_S = 5.0
 
 
-class BaseQueue:
+class BaseQueue(abc.ABC):
     """Implements :class:`engine.queue.JobQueue` except how a worker is told about new work (``_wake``)."""
 
     def __init__(self, *, database_url: str, settings: QueueSettings,
@@ -106,9 +107,9 @@ class BaseQueue:
 
     # --- for subclasses ---------------------------------------------------------------------------------
 
+    @abc.abstractmethod
     async def _wake(self, job_id: int) -> None:
         """Tell a worker there is work (local: set an event; distributed: a Dramatiq message)."""
-        raise NotImplementedError
 
     # --- positions --------------------------------------------------------------------------------------
 

@@ -12,18 +12,6 @@ from bot.credits import Ledger, LedgerError
 from bot.errors import InsufficientCredits
 from bot.models import User
 from bot.users import BadUserKey, find_user, get_or_create_user
-from engine.db import make_engine, make_sessionmaker
-from reelbot.migrate import upgrade_database
-
-
-@pytest.fixture
-async def sessions(database_url):
-    upgrade_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture

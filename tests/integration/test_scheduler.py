@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -17,16 +16,6 @@ from engine.db import make_engine, make_sessionmaker
 from reelbot.migrate import upgrade_database
 
 CREDITS = Credits(daily_free=100, daily_cap=300)
-
-
-@pytest.fixture
-async def sessions(database_url):
-    upgrade_database(database_url)
-    engine = make_engine(database_url)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
 
 
 async def users_with_balances(sessions, *balances: int, blocked: int | None = None) -> list[int]:
