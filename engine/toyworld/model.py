@@ -15,7 +15,9 @@ class ModelConfig:
 
     latent_channels: int = 16
     vae_channels: tuple[int, int] = (32, 64)
-    heads: int = 4
+    #: 8 heads over 128 channels: LTX's rotary embedding spreads its frequencies over the channels, and at
+    #: 64 channels only one head saw positions at the scale of an 8x8 latent grid (motion needs them).
+    heads: int = 8
     head_dim: int = 16
     layers: int = 4
     text_dim: int = 64

@@ -38,7 +38,7 @@ def encode_scenes(scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Te
         latents = encode(video)
     alpha = torch.from_numpy(np.stack(alphas))[:, ::2].unsqueeze(1)
     alpha = F.adaptive_max_pool3d(alpha, latents.shape[2:]).squeeze(1)
-    return latents, alpha
+    return latents, alpha.to(latents.device)
 
 
 class LatentPool:
@@ -60,10 +60,17 @@ class LatentPool:
             )
 
     def take(self, rng: np.random.Generator, aspect: str, n: int):
+        """``n`` distinct clips of ``aspect``: float latents and coverage on the pool's device, and their scenes."""
         slots = self.slots[aspect]
         index = rng.choice(len(slots.scenes), size=min(n, len(slots.scenes)), replace=False)
-        chosen = torch.from_numpy(index)
+        chosen = torch.from_numpy(index).to(slots.latents.device)
         return slots.latents[chosen].float(), slots.alpha[chosen].float(), [slots.scenes[i] for i in index]
+
+    def to(self, device) -> LatentPool:
+        """Keep the encoded clips on ``device`` (a GPU run samples its batches there)."""
+        for slots in self.slots.values():
+            slots.latents, slots.alpha = slots.latents.to(device), slots.alpha.to(device)
+        return self
 
     def refresh(self, rng: np.random.Generator, aspect: str, n: int, encode) -> None:
         """Replace the next ``n`` slots of ``aspect`` with newly drawn clips."""
@@ -81,7 +88,7 @@ class LatentPool:
         return {
             "sizes": self.sizes,
             "cursor": self.cursor,
-            "slots": {a: {"latents": s.latents, "alpha": s.alpha, "scenes": [x.to_dict() for x in s.scenes]}
+            "slots": {a: {"latents": s.latents.cpu(), "alpha": s.alpha.cpu(), "scenes": [x.to_dict() for x in s.scenes]}
                       for a, s in self.slots.items()},
         }
 

@@ -142,11 +142,22 @@ def coverage(shape: str, p: Pose, width: int, height: int) -> np.ndarray:
     return np.clip(0.5 - d * r, 0.0, 1.0).astype(np.float32)
 
 
+def render_frame(scene: Scene, index: int) -> np.ndarray:
+    """Frame ``index`` of the clip alone (uint8, H x W x 3): a conditioning frame without drawing the whole clip."""
+    width, height = SIZES[scene.aspect]
+    full = pose(scene)
+    one = Pose(*(v[index : index + 1] for v in (full.cx, full.cy, full.radius, full.angle)))
+    return _paint(scene, coverage(scene.shape, one, width, height))[0]
+
+
+def _paint(scene: Scene, alpha: np.ndarray) -> np.ndarray:
+    background = np.array(BACKGROUNDS[scene.background], dtype=np.float32)
+    color = np.array(COLORS[scene.color], dtype=np.float32)
+    return np.rint(background + alpha[..., None] * (color - background)).astype(np.uint8)
+
+
 def render(scene: Scene) -> tuple[np.ndarray, np.ndarray]:
     """The clip as uint8 frames (T, H, W, 3) and the object's coverage (T, H, W)."""
     width, height = SIZES[scene.aspect]
     alpha = coverage(scene.shape, pose(scene), width, height)
-    background = np.array(BACKGROUNDS[scene.background], dtype=np.float32)
-    color = np.array(COLORS[scene.color], dtype=np.float32)
-    frames = background + alpha[..., None] * (color - background)
-    return np.rint(frames).astype(np.uint8), alpha
+    return _paint(scene, alpha), alpha

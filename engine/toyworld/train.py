@@ -44,7 +44,7 @@ from engine.toyworld.model import (
     count_parameters,
 )
 from engine.toyworld.pool import LatentPool
-from engine.toyworld.render import render
+from engine.toyworld.render import render_frame
 from engine.toyworld.tokenizer import MAX_TOKENS, build_tokenizer
 from engine.toyworld.world import FPS, NUM_FRAMES, SIZES
 
@@ -88,6 +88,12 @@ class TrainOptions:
     latent_stat_clips: int = 64
     refresh: int = 2
     threads: int | None = None
+    #: "auto" trains on CUDA where there is one; the recipe is the same, the steps only come faster.
+    device: str = "auto"
+    #: Start from the VAE of a saved model (its directory) instead of training stage 1 again.
+    vae_from: str | None = None
+    #: Start the transformer and text encoder from a saved model of the same sizes (continue or fine-tune).
+    init_from: str | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
 
 
@@ -130,20 +136,37 @@ def _start_with_quiet_posterior(vae, logvar: float) -> None:
         conv.bias[-1].fill_(logvar)
 
 
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(name)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    return device
+
+
 class Trainer:
-    """Holds the components, the optimiser state and the per-stage progress; saves and resumes all of it."""
+    """Holds the components, the optimiser state and the per-stage progress; saves and resumes all of it.
+
+    Random draws (clips, noise levels, noise) happen on the CPU from (seed, stage, step) whatever the device,
+    so a GPU run follows the same recipe as a CPU one.
+    """
 
     def __init__(self, options: TrainOptions):
         self.options = options
+        self.device = resolve_device(options.device)
         if options.threads:
             torch.set_num_threads(options.threads)
         self.tokenizer = build_tokenizer()
         torch.manual_seed(options.seed)
-        self.vae = build_vae(options.model)
+        self.vae = build_vae(options.model).to(self.device)
         if options.vae_initial_logvar is not None:
             _start_with_quiet_posterior(self.vae, options.vae_initial_logvar)
-        self.transformer = build_transformer(options.model)
-        self.text_encoder = build_text_encoder(options.model, len(self.tokenizer))
+        self.transformer = build_transformer(options.model).to(self.device)
+        self.text_encoder = build_text_encoder(options.model, len(self.tokenizer)).to(self.device)
+        if options.init_from and not Path(options.checkpoint_dir, "state.pt").exists():
+            self._adopt_weights(Path(options.init_from))
         self.ema_transformer = copy.deepcopy(self.transformer).requires_grad_(False)
         self.ema_text_encoder = copy.deepcopy(self.text_encoder).requires_grad_(False)
         self.vae_optimizer = torch.optim.AdamW(self.vae.parameters(), lr=options.vae_lr, weight_decay=0.0)
@@ -162,6 +185,26 @@ class Trainer:
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
             self._load()
+        elif options.vae_from:
+            self._adopt_vae(Path(options.vae_from))
+
+    def _adopt_weights(self, model: Path) -> None:
+        """Take a saved model's transformer and text encoder as the starting point of stage 2."""
+        from diffusers import LTXVideoTransformer3DModel
+        from transformers import T5EncoderModel
+
+        self.transformer.load_state_dict(LTXVideoTransformer3DModel.from_pretrained(model / "transformer").state_dict())
+        self.text_encoder.load_state_dict(T5EncoderModel.from_pretrained(model / "text_encoder").state_dict())
+        log.info("transformer and text encoder start from %s", model)
+
+    def _adopt_vae(self, model: Path) -> None:
+        """Take a trained model's VAE (weights and latent statistics) and go straight to stage 2."""
+        from diffusers import AutoencoderKLLTXVideo
+
+        trained = AutoencoderKLLTXVideo.from_pretrained(model / "vae" if (model / "vae").is_dir() else model)
+        self.vae.load_state_dict(trained.state_dict())
+        self.stage = "transformer"
+        log.info("VAE taken from %s; stage 1 skipped", model)
 
     # -- checkpoints -------------------------------------------------------------------------------------------
     def save(self) -> None:
@@ -198,11 +241,12 @@ class Trainer:
         self.history = state["history"]
         self.vae_check = state.get("vae_check")
         for name in ("vae", "transformer", "text_encoder", "ema_transformer", "ema_text_encoder"):
-            getattr(self, name).load_state_dict(state[name])
+            getattr(self, name).load_state_dict(state[name])  # copies onto this run's device
         self.vae_optimizer.load_state_dict(state["vae_optimizer"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.pool_file.exists():
             self.pool.load_state_dict(torch.load(self.pool_file, map_location="cpu", weights_only=False))
+            self.pool.to(self.device)
         log.info("resumed at stage %s (steps %s)", self.stage, {k: v.step for k, v in self.states.items()})
 
     # -- the loop ----------------------------------------------------------------------------------------------
@@ -212,8 +256,11 @@ class Trainer:
         current = STAGES.index(self.stage) if self.stage in STAGES else len(STAGES) - 1
         for name in STAGES[current:]:
             self.stage = name
+            if name == "transformer" and self.vae_check is None:
+                self.vae_check = self.check_vae(self.options.vae_check_clips)  # an adopted VAE
+                log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
             self._run_stage(name)
-            if name == "vae" and self.vae_check is None:
+            if name == "vae" and self.vae_check is None and not self.options.vae_from:
                 self._set_latent_statistics(self.options.latent_stat_clips)
                 self.vae_check = self.check_vae(self.options.vae_check_clips)
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
@@ -287,10 +334,11 @@ class Trainer:
         for group in self.vae_optimizer.param_groups:
             group["lr"] = lr
         self.vae.train()
-        posterior = self.vae.encode(batch.video).latent_dist
+        video = batch.video.to(self.device)
+        posterior = self.vae.encode(video).latent_dist
         recon = self.vae.decode(posterior.sample()).sample
-        weight = 1.0 + o.object_weight * batch.alpha.unsqueeze(1)
-        reconstruction = (weight * (recon - batch.video).abs()).mean()
+        weight = 1.0 + o.object_weight * batch.alpha.to(self.device).unsqueeze(1)
+        reconstruction = (weight * (recon - video).abs()).mean()
         kl = 0.5 * (posterior.mean.pow(2) + posterior.var - 1.0 - posterior.logvar).mean()
         loss = reconstruction + 1e-4 * kl
         self.vae_optimizer.zero_grad(set_to_none=True)
@@ -305,7 +353,10 @@ class Trainer:
         self.vae.eval()
         rng = np.random.default_rng([self.options.seed, 99])
         latents = torch.cat(
-            [self.vae.encode(make_batch(rng, "1:1", 8).video).latent_dist.mode() for _ in range(max(1, clips // 8))]
+            [
+                self.vae.encode(make_batch(rng, "1:1", 8).video.to(self.device)).latent_dist.mode()
+                for _ in range(max(1, clips // 8))
+            ]
         )
         self.vae.latents_mean.copy_(latents.mean(dim=(0, 2, 3, 4)))
         self.vae.latents_std.copy_(latents.std(dim=(0, 2, 3, 4)).clamp(min=1e-3))
@@ -321,8 +372,8 @@ class Trainer:
         hits = {"color": 0, "shape": 0, "background": 0, "motion": 0}
         for _ in range(max(1, clips // 8)):
             batch = make_batch(rng, "1:1", min(8, clips))
-            recon = self.vae.decode(self.vae.encode(batch.video).latent_dist.mode()).sample
-            frames = ((recon.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 4, 1).numpy()
+            recon = self.vae.decode(self.vae.encode(batch.video.to(self.device)).latent_dist.mode()).sample
+            frames = ((recon.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 4, 1).cpu().numpy()
             for scene, clip in zip(batch.scenes, frames):
                 measured = classify(clip).facts()
                 for key in hits:
@@ -332,7 +383,7 @@ class Trainer:
 
     # -- stage 2: the transformer and the text encoder ---------------------------------------------------------
     def _encode(self, video: torch.Tensor) -> torch.Tensor:
-        latents = self.vae.encode(video).latent_dist.sample()
+        latents = self.vae.encode(video.to(self.device)).latent_dist.sample()
         mean = self.vae.latents_mean.view(1, -1, 1, 1, 1)
         std = self.vae.latents_std.view(1, -1, 1, 1, 1)
         return (latents - mean) / std
@@ -341,9 +392,9 @@ class Trainer:
         """Token coordinates exactly as ``LTXConditionPipeline`` builds them (pixels, seconds)."""
         from diffusers import LTXConditionPipeline as P
 
-        ids = P._prepare_video_ids(batch, frames, height, width, patch_size=1, patch_size_t=1)
-        ids = P._scale_video_ids(ids, scale_factor=8, scale_factor_t=2, frame_index=0).float()
-        ids[:, 0] += torch.as_tensor(frame_index, dtype=torch.float32).view(-1, 1)
+        ids = P._prepare_video_ids(batch, frames, height, width, patch_size=1, patch_size_t=1, device=self.device)
+        ids = P._scale_video_ids(ids, scale_factor=8, scale_factor_t=2, frame_index=0, device=self.device).float()
+        ids[:, 0] += torch.as_tensor(frame_index, dtype=torch.float32, device=self.device).view(-1, 1)
         ids[:, 0] /= frame_rate
         return ids
 
@@ -362,12 +413,13 @@ class Trainer:
         ]
         n, channels, frames, h, w = z.shape
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
+        device = self.device
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform).
         sigma = torch.sigmoid(torch.randn(n) + 0.3)
         uniform = torch.rand(n) < 0.3
-        sigma = torch.where(uniform, torch.rand(n), sigma).clamp(1e-3, 1.0)
-        noise = torch.randn_like(z)
+        sigma = torch.where(uniform, torch.rand(n), sigma).clamp(1e-3, 1.0).to(device)
+        noise = torch.randn(z.shape, device=device)  # torch.manual_seed seeds every device
         s = sigma.view(-1, 1, 1, 1, 1)
         x_t = (1 - s) * z + s * noise
 
@@ -376,8 +428,9 @@ class Trainer:
         for i in range(n):
             if rng.random() < o.prefix_condition:
                 prefix[i] = 1 + rng.integers(frames - 1)
-        cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float()  # (n, F)
-        jitter = 0.15 * s**2 * torch.randn_like(z) * (torch.rand(n) < 0.5).float().view(-1, 1, 1, 1, 1)
+        cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
+        jitter_on = (torch.rand(n) < 0.5).float().view(-1, 1, 1, 1, 1)
+        jitter = 0.15 * s**2 * torch.randn(z.shape, device=device) * jitter_on.to(device)
         x_t = torch.where(cond.view(n, 1, frames, 1, 1).bool(), z + jitter, x_t)
 
         tokens = P._pack_latents(x_t)  # (n, F*h*w, C)
@@ -387,19 +440,19 @@ class Trainer:
         if rng.random() < o.frame_condition:
             # A clean frame appended at a frame index (loop / blend / keyframes): encoded alone, as an image.
             index = [NUM_FRAMES - 1 if rng.random() < 0.5 else int(rng.integers(1, NUM_FRAMES)) for _ in range(n)]
-            picked = np.stack([render(scene)[0][k] for scene, k in zip(scenes, index)])[:, None]
+            picked = np.stack([render_frame(scene, k) for scene, k in zip(scenes, index)])[:, None]
             picked = torch.from_numpy(picked).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
             with torch.no_grad():
                 frame_latents = self._encode(picked)
             extra = h * w
             tokens = torch.cat([P._pack_latents(frame_latents), tokens], dim=1)
-            token_cond = torch.cat([torch.ones(n, extra), token_cond], dim=1)
+            token_cond = torch.cat([torch.ones(n, extra, device=device), token_cond], dim=1)
             coords = torch.cat([self._coords(n, 1, h, w, index, frame_rate), coords], dim=2)
         timestep = sigma.view(-1, 1) * 1000.0 * (1 - token_cond)
 
         ids = self.tokenizer(
             captions, padding="max_length", max_length=MAX_TOKENS, truncation=True, return_tensors="pt"
-        )
+        ).to(device)
         self.transformer.train()
         self.text_encoder.train()
         text = self.text_encoder(ids.input_ids, attention_mask=ids.attention_mask)[0]
@@ -435,8 +488,7 @@ class Trainer:
         decay = min(o.ema_decay, (1 + step) / (10 + step))
         with torch.no_grad():
             for ema, live in ((self.ema_transformer, self.transformer), (self.ema_text_encoder, self.text_encoder)):
-                for e, p in zip(ema.parameters(), live.parameters()):
-                    e.lerp_(p, 1 - decay)
+                torch._foreach_lerp_(list(ema.parameters()), list(live.parameters()), 1 - decay)
         return flow.item()
 
     # -- export ------------------------------------------------------------------------------------------------
@@ -446,7 +498,8 @@ class Trainer:
 
         out = Path(out or self.options.out)
         out.mkdir(parents=True, exist_ok=True)
-        pipe = assemble_pipeline(self.vae.eval(), self.ema_transformer, self.ema_text_encoder, self.tokenizer)
+        cpu = [copy.deepcopy(m).cpu() for m in (self.vae.eval(), self.ema_transformer, self.ema_text_encoder)]
+        pipe = assemble_pipeline(*cpu, self.tokenizer)
         pipe.save_pretrained(out)
         (out / PROFILE_FILE).write_text(json.dumps(profile(), indent=2) + "\n")
         summary = self.summary()
@@ -458,6 +511,7 @@ class Trainer:
         return {
             "options": {**asdict(self.options), "model": self.options.model.to_dict()},
             "stages": {name: asdict(s) for name, s in self.states.items()},
+            "device": torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else "cpu",
             "parameters": {
                 "vae": count_parameters(self.vae),
                 "transformer": count_parameters(self.transformer),
@@ -507,6 +561,12 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--vae-initial-logvar", type=float, help="start the VAE posterior's log-variance here")
     parser.add_argument("--pool", type=int, default=defaults.pool, help="encoded clips kept for stage 2")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--refresh", type=int, default=defaults.refresh, help="pool clips re-drawn per step")
+    parser.add_argument("--device", default=defaults.device, help="auto (CUDA where there is one), cpu, cuda")
+    parser.add_argument("--vae-from", help="a saved model whose VAE to reuse (skips stage 1)")
+    parser.add_argument("--init-from", help="a saved model whose transformer and text encoder to start from")
+    parser.add_argument("--prefix-condition", type=float, default=defaults.prefix_condition,
+                        help="share of clips trained with a clean prefix (animate / extend / recut)")
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
     parser.add_argument("--heads", type=int, default=defaults.model.heads)
     parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
@@ -528,6 +588,11 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         lr=args.lr,
         threads=args.threads,
         pool=args.pool,
+        refresh=args.refresh,
+        device=args.device,
+        vae_from=args.vae_from,
+        init_from=args.init_from,
+        prefix_condition=args.prefix_condition,
         vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )

@@ -92,3 +92,24 @@ def test_a_time_budget_ends_the_stage_whatever_the_speed(tmp_path):
     trainer.run()
     state = trainer.states["vae"]
     assert state.step >= 1 and state.elapsed_s >= 0.03 * 60 and state.elapsed_s < 0.03 * 60 + 5
+
+
+def test_a_run_can_start_from_a_saved_models_vae_and_weights_and_skip_stage_one(trained, tmp_path):
+    saved = trained.export(tmp_path / "saved")
+    options = _options(tmp_path, vae_from=str(saved), init_from=str(saved), checkpoint_dir=str(tmp_path / "c2"))
+    trainer = Trainer(options)
+    assert trainer.stage == "transformer"
+    for ours, theirs in ((trainer.vae, trained.vae), (trainer.transformer, trained.ema_transformer),
+                         (trainer.text_encoder, trained.ema_text_encoder)):
+        assert all(torch.equal(a, b) for a, b in zip(ours.state_dict().values(), theirs.state_dict().values()))
+    trainer.run()
+    assert trainer.states["vae"].step == 0 and trainer.states["transformer"].step == 2
+    assert set(trainer.vae_check) == {"color", "shape", "background", "motion"}  # measured on the adopted VAE
+
+
+def test_the_device_option_resolves_auto_to_what_this_machine_has():
+    from engine.toyworld.train import resolve_device
+
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert parse_args(["--device", "cpu", "--vae-from", "m", "--init-from", "m"]).vae_from == "m"

@@ -111,3 +111,12 @@ def test_a_blank_clip_is_measured_as_no_object_on_its_background():
     measured = classify(frames)
     assert measured.background == "gray" and measured.shape is None and measured.color is None
     assert measured.motion == "stay"
+
+
+def test_one_frame_drawn_alone_is_that_frame_of_the_whole_clip():
+    from engine.toyworld.render import render_frame
+
+    scene = sample_scene(np.random.default_rng(4), aspect="16:9", motion="left")
+    frames, _ = render(scene)
+    for index in (0, 7, 16):
+        assert np.array_equal(render_frame(scene, index), frames[index])
