@@ -26,6 +26,31 @@ def _metrics_table(metrics: dict | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Options shown in a run's command line when they differ from these (the recipe's defaults).
+_SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
+          "refresh": 2, "prefix_condition": 0.3, "device": "auto", "vae_from": None, "init_from": None}
+_FLAGS = {"transformer_batch": "batch"}
+
+
+def _command(opts: dict) -> str:
+    parts = ["python -m engine.toyworld.train"]
+    for key, default in _SHOWN.items():
+        value = opts.get(key, default)
+        if value != default:
+            parts.append(f"--{_FLAGS.get(key, key).replace('_', '-')} {value}")
+    return " ".join(parts)
+
+
+def _provenance(opts: dict) -> list[str]:
+    """Where a run that did not start from scratch started: its VAE and its weights."""
+    lines = []
+    if opts.get("vae_from"):
+        lines.append(f"The VAE (stage 1) was taken from `{opts['vae_from']}`, an earlier run's stage 1.")
+    if opts.get("init_from"):
+        lines.append(f"The transformer and text encoder started from `{opts['init_from']}` (see the status note).")
+    return ["", *lines] if lines else []
+
+
 def _training(summary: dict) -> str:
     stages = summary.get("stages")
     if not stages:
@@ -33,8 +58,9 @@ def _training(summary: dict) -> str:
     params = summary.get("parameters", {})
     opts = summary.get("options", {})
     lines = [
-        "Command: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`), "
-        f"seed {opts.get('seed', 0)}.",
+        "Recipe: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`). "
+        f"This run: `{_command(opts)}` on {summary.get('device', 'cpu')}, seed {opts.get('seed', 0)}.",
+        *_provenance(opts),
         "",
         "| stage | steps | minutes | s/step | final loss |",
         "|---|---|---|---|---|",

@@ -124,6 +124,23 @@ class Evaluator:
                     })
         return records
 
+    def animate_directions(self, prompts: list[Prompt]) -> dict:
+        """Direction when the scene's true first frame is given (animate): the model then needs no sense of
+        where in the frame a move starts, only of which way it goes. A diagnostic beside the text-only score."""
+        from PIL import Image
+
+        from engine.toyworld.render import render_frame
+
+        hits, moved = [], []
+        for prompt in prompts:
+            first = Image.fromarray(render_frame(prompt.scene, 0))
+            clip = self.generate([prompt.text], prompt.scene.aspect, [prompt.seed], image=first, frame_index=0)[0]
+            measured = classify(clip).motion
+            hits.append(measured == prompt.scene.motion)
+            moved.append(measured in DIRECTIONS)
+        return {"prompts": len(prompts), "direction": float(np.mean(hits)) if hits else 0.0,
+                "moved_any_way": float(np.mean(moved)) if moved else 0.0}
+
     # -- edit checks -------------------------------------------------------------------------------------------
     def _latents(self, clip: np.ndarray) -> torch.Tensor:
         """A clip's normalised latents, as remix starts from them."""
@@ -200,6 +217,11 @@ def markdown(metrics: dict) -> str:
         )
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
+    if metrics.get("animate", {}).get("prompts"):
+        a = metrics["animate"]
+        lines += ["", "## Direction with the first frame given (animate)", "",
+                  f"{a['prompts']} moves: direction {a['direction']:.0%}; moved in some direction "
+                  f"{a['moved_any_way']:.0%}."]
     confusions: dict[str, int] = {}
     for r in metrics["records"]:
         if not r["match"]["motion"]:
@@ -211,7 +233,7 @@ def markdown(metrics: dict) -> str:
 
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
-             batch: int = 10, steps: int | None = None, guidance: float | None = None) -> dict:
+             batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = held_out_prompts(prompts, seed)
@@ -220,9 +242,10 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     candidates = held_out_prompts(9 * edit_sources + 9, seed + 7919)
     sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
     edits = evaluator.edits(sources[:edit_sources]) if edit_sources else {}
+    moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
     metrics = {
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
-        "by_language": summarise(records), "edits": edits,
+        "by_language": summarise(records), "edits": edits, "animate": evaluator.animate_directions(moves),
         "seconds": time.monotonic() - started, "records": records,
     }
     (model / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
@@ -246,8 +269,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--steps", type=int, help="denoising steps (default: the model's reelbot.json)")
     parser.add_argument("--guidance", type=float, help="guidance scale (default: the model's reelbot.json)")
+    parser.add_argument("--animate", type=int, default=16, help="moves animated from their true first frame")
     args = parser.parse_args(argv)
-    metrics = evaluate(Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance)
+    metrics = evaluate(
+        Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate
+    )
     print(markdown({**metrics, "records": metrics["records"]}))
 
 

@@ -41,9 +41,10 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
     trainer.run()
     model = trainer.export(tmp_path / "model")
-    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2)
+    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2)
     assert set(metrics["by_language"]) == {"en", "zh"}
     assert {"remix_turns_green", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
+    assert metrics["animate"]["prompts"] == 2 and 0.0 <= metrics["animate"]["direction"] <= 1.0
     assert json.loads((model / "eval.json").read_text())["prompts"] == 2
     assert "| en |" in (model / REPORT_FILE).read_text()
     assert "| en | 1 |" in (model / "README.md").read_text()
