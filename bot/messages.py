@@ -43,6 +43,8 @@ class Incoming:
     message_id: str | None = None
     #: The sender administers this chat (group/guild admin): may switch the bot on or off here.
     is_chat_admin: bool = False
+    #: The largest file the platform accepts in this chat (bytes); clips ordered here are encoded to fit it.
+    upload_limit: int | None = None
 
     @property
     def user_key(self) -> str:

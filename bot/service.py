@@ -305,6 +305,8 @@ class BotService:
             "what": what,
             "reply_to_message_id": incoming.message_id,
         }
+        if incoming.upload_limit:
+            meta["max_bytes"] = incoming.upload_limit  # the worker encodes to fit (engine.media.encode_mp4)
         try:
             job = await self.queue.submit(order.spec, owner=str(user.id), tier=user.tier, meta=meta)
         except QueueFull as full:

@@ -185,7 +185,8 @@ class ReelCog(commands.Cog):
         return Incoming(platform="discord", chat_id=str(interaction.channel_id), user_id=str(user.id), text=text,
                         user_name=user.display_name, language=str(interaction.locale),
                         is_group=interaction.guild_id is not None, attachments=attachments, button=button,
-                        is_chat_admin=_manages_guild(user))
+                        is_chat_admin=_manages_guild(user),
+                        upload_limit=upload_limit_of(interaction, interaction.guild))
 
     async def download(self, upload: discord.Attachment) -> Attachment | None:
         """Save a user's file under the media directory; the core checks what it is."""
@@ -265,7 +266,7 @@ class ReelCog(commands.Cog):
         incoming = Incoming(
             platform="discord", chat_id=str(message.channel.id), user_id=str(message.author.id), text=text,
             user_name=message.author.display_name, is_group=message.guild is not None, attachments=attachments,
-            reply_to_clip_id=replied, message_id=str(message.id),
+            reply_to_clip_id=replied, message_id=str(message.id), upload_limit=upload_limit_of(None, message.guild),
         )
         reply = Reply(channel=message.channel, chat_id=str(message.channel.id), reference=message,
                       size_limit=upload_limit_of(None, message.guild),

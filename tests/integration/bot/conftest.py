@@ -50,6 +50,7 @@ class Chat:
     user: str = "alice"
     chat: str = "chat-1"
     platform: str = "console"
+    upload_limit: int | None = None
     later: list[Outgoing] = field(default_factory=list)
 
     async def say(self, text: str = "", *, reply_to: int | None = None, attachments=(), button: str | None = None,
@@ -57,6 +58,7 @@ class Chat:
         incoming = Incoming(
             platform=self.platform, chat_id=self.chat, user_id=self.user, user_name=self.user, text=text,
             reply_to_clip_id=reply_to, attachments=tuple(attachments), button=button, language=language,
+            upload_limit=self.upload_limit,
         )
         return await self.service.handle(incoming)
 

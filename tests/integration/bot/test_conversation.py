@@ -156,3 +156,14 @@ async def _user_id(service, name: str) -> int:
 
 pytestmark = pytest.mark.timeout(600)
 
+
+
+async def test_a_clip_is_encoded_to_fit_the_platforms_upload_limit(service, listen):
+    roomy, tight = listen("roomy"), listen("tight")
+    await roomy.say("waves on a beach, 720p, 5 s")
+    natural = os.path.getsize(clips_of(await roomy.outcome())[0].clip_path)
+    tight.upload_limit = natural // 2  # a chat whose platform accepts half of what the clip weighs unasked
+    await tight.say("waves on a beach, 720p, 5 s")
+    fitted = clips_of(await tight.outcome())[0]
+    assert os.path.getsize(fitted.clip_path) <= natural // 2
+    assert round(probe(fitted.clip_path).duration_s) == 5
