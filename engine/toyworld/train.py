@@ -149,8 +149,8 @@ def resolve_device(name: str) -> torch.device:
 class Trainer:
     """Holds the components, the optimiser state and the per-stage progress; saves and resumes all of it.
 
-    Random draws (clips, noise levels, noise) happen on the CPU from (seed, stage, step) whatever the device,
-    so a GPU run follows the same recipe as a CPU one.
+    Every step's draws (clips, noise levels, noise) come from (seed, stage, step) on any device
+    (``torch.manual_seed`` seeds them all), so a GPU run follows the CPU's recipe, if not bit for bit.
     """
 
     def __init__(self, options: TrainOptions):
@@ -260,7 +260,7 @@ class Trainer:
                 self.vae_check = self.check_vae(self.options.vae_check_clips)  # an adopted VAE
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
             self._run_stage(name)
-            if name == "vae" and self.vae_check is None and not self.options.vae_from:
+            if name == "vae" and self.vae_check is None:
                 self._set_latent_statistics(self.options.latent_stat_clips)
                 self.vae_check = self.check_vae(self.options.vae_check_clips)
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
