@@ -1,0 +1,63 @@
+"""The committed embedded model (``engine/models/toy``) loads with ``from_pretrained`` and runs every operation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.media import load_video, probe
+from engine.specs import Animate, Blend, Card, Extend, Generate, Loop, Recut, Remix, Settings, Storyboard
+from engine.toyworld.measure import classify
+
+TOY = Path(__file__).resolve().parents[3] / "engine" / "models" / "toy"
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    from engine.runner import Engine
+
+    return Engine.load(str(TOY), device="cpu", media_dir=tmp_path_factory.mktemp("toy-media"))
+
+
+@pytest.fixture(scope="module")
+def source(toy):
+    settings = Settings(aspect="1:1", duration_s=1, fps=8, seed=3)
+    (clips,) = toy.run([Generate(prompt="a red circle on a blue background", settings=settings)])
+    return clips[0]
+
+
+def test_the_plain_diffusers_pipeline_loads_the_directory():
+    from diffusers import LTXConditionPipeline
+
+    pipe = LTXConditionPipeline.from_pretrained(TOY)
+    assert pipe.transformer.config.num_attention_heads * pipe.transformer.config.attention_head_dim == 128
+
+
+def test_a_generated_clip_shows_the_prompted_colour_and_background(source):
+    info = probe(source.path)
+    assert (info.width, info.height, info.frames, info.fps) == (480, 480, 8, 8)
+    small = np.stack([np.asarray(Image.fromarray(f).resize((64, 64))) for f in load_video(source.path).frames])
+    measured = classify(small)
+    assert (measured.color, measured.background) == ("red", "blue")
+
+
+def test_every_other_operation_runs_on_it(toy, source, tmp_path):
+    Image.fromarray(load_video(source.path).frames[0]).save(tmp_path / "still.png")
+    s = Settings(aspect="1:1", duration_s=1, fps=8, seed=5)
+    specs = [
+        Animate(image=str(tmp_path / "still.png"), prompt="the circle moves left", settings=s),
+        Remix(source=source.path, prompt="make it green", strength=0.6, settings=s),
+        Recut(source=source.path, keep_seconds=0.5, prompt="a red circle spinning", settings=s),
+        Extend(source=source.path, prompt="a red circle moving up", settings=s),
+        Blend(source=source.path, source_b=source.path, settings=s),
+        Loop(source=None, prompt="a yellow star spinning on a black background", settings=s),
+        Storyboard(cards=[Card(at_s=0, prompt="a red circle"), Card(at_s=0.5, prompt="a green square")], settings=s),
+    ]
+    for spec in specs:
+        (clips,) = toy.run([spec])
+        info = probe(clips[0].path)
+        assert (info.width, info.height, info.fps) == (480, 480, 8), type(spec).__name__
+        assert info.frames == clips[0].num_frames >= 8, type(spec).__name__
