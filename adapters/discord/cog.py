@@ -263,13 +263,14 @@ class ReelCog(commands.Cog):
             return
         text = _MENTION.sub(lambda m: "" if int(m.group(1)) == me.id else m.group(0), message.content).strip()
         attachments = tuple(a for a in [await self.download(upload) for upload in message.attachments] if a)
+        limit = upload_limit_of(None, message.guild)
         incoming = Incoming(
             platform="discord", chat_id=str(message.channel.id), user_id=str(message.author.id), text=text,
             user_name=message.author.display_name, is_group=message.guild is not None, attachments=attachments,
-            reply_to_clip_id=replied, message_id=str(message.id), upload_limit=upload_limit_of(None, message.guild),
+            reply_to_clip_id=replied, message_id=str(message.id), upload_limit=limit,
         )
         reply = Reply(channel=message.channel, chat_id=str(message.channel.id), reference=message,
-                      size_limit=upload_limit_of(None, message.guild),
+                      size_limit=limit,
                       language=i18n.language_of(text))
         async with self.renderer.lock(reply.chat_id):
             async with message.channel.typing():
