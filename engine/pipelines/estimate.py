@@ -21,7 +21,7 @@ def estimate_calls(profile: NativeProfile, specs: list) -> int:
     context = _stand_in(profile.overlap_frames)
     image = _stand_in()[0]
     calls_for = lambda timeline, shots=videos: count_calls(  # noqa: E731
-        timeline, shots, profile.max_frames_per_pass, profile.overlap_frames
+        timeline, shots, profile.max_frames_per_pass, profile.overlap_frames, profile.keyframe_index
     )
     shape = dict(num_frames=frames, width=1, height=1, fps=settings.fps)
     if spec.op == "generate":

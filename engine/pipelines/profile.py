@@ -43,6 +43,11 @@ class NativeProfile(BaseModel):
     #: When set below the requested fps, frames are generated at this rate and interpolated up to the output's:
     #: a small CPU model then makes a 5 s clip in a few passes instead of a dozen.
     generation_fps: int | None = Field(default=None, ge=1)
+    #: Factorised text-to-video (as Emu Video): a clip that starts from nothing is made in two passes, a short
+    #: text-only pass whose frame ``keyframe_index`` becomes the keyframe, then the clip with that frame pinned
+    #: at ``keyframe_index``. For models that draw the right things but cannot decide motion from noise alone
+    #: (the toy model: its transformer has no sense of absolute position); None: one pass.
+    keyframe_index: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":

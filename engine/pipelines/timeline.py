@@ -7,7 +7,7 @@ calls the family for each and stitches the results, easing every conditioned edg
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -17,6 +17,8 @@ from engine.pipelines.family import Family, FrameCondition, PassRequest
 
 #: Seeds of later chunks are offset by this much so each chunk draws fresh, reproducible noise.
 _CHUNK_SEED_STRIDE = 1_000_003
+#: A keyframe pass draws its noise this far from its chunk's (the two passes differ in length anyway).
+_KEYFRAME_SEED_OFFSET = 7_919
 
 
 def pass_frames(num_frames: int) -> int:
@@ -84,14 +86,31 @@ def plan_chunks(timeline: Timeline, max_frames: int, overlap: int) -> list[tuple
     return chunks
 
 
-def count_calls(timeline: Timeline, shots: int, max_frames: int, overlap: int) -> int:
+def count_calls(
+    timeline: Timeline, shots: int, max_frames: int, overlap: int, keyframe_index: int | None = None
+) -> int:
     """Pipeline calls :func:`render_timeline` will make (for progress totals), without rendering."""
     chunks = plan_chunks(timeline, max_frames, overlap)
     calls = 0
     for index, (start, end) in enumerate(chunks):
+        if _keyframe_first(timeline, index, start, end, keyframe_index):
+            calls += 1 + shots  # the keyframes in one call, then each shot alone around its own
+            continue
         alone = index > 0 or _late_conditions(timeline, start, end, index == len(chunks) - 1, timeline.context)
         calls += shots if alone and shots > 1 else 1
     return calls
+
+
+def _keyframe_first(timeline: Timeline, index: int, start: int, end: int, keyframe_index: int | None) -> bool:
+    """Whether this chunk starts from nothing (no context, keyframe or source) and so gets a keyframe pass."""
+    return (
+        keyframe_index is not None
+        and index == 0
+        and (timeline.context is None or len(timeline.context) == 0)
+        and start not in timeline.keyframes
+        and timeline.init_video is None
+        and keyframe_index < pass_frames(end - start)
+    )
 
 
 def _late_conditions(timeline: Timeline, start: int, end: int, last: bool, previous) -> bool:
@@ -121,6 +140,26 @@ def render_timeline(
                     [made[shot_index], frames[position]]
                 )
     return [video for video in made if video is not None]
+
+
+def _render_around_keyframes(
+    family: Family, request: PassRequest, seeds: list[int], on_step: Callable[[], None]
+) -> np.ndarray:
+    """Factorised generation: a short text-only pass for each shot's keyframe, then the pass pinned to it."""
+    at = family.profile.keyframe_index
+    draft = replace(
+        request,
+        num_frames=pass_frames(at + 1),
+        generators=[torch.Generator("cpu").manual_seed((seed + _KEYFRAME_SEED_OFFSET) % 2**63) for seed in seeds],
+    )
+    keyframes = family.render(draft, on_step)[:, at]
+    return np.concatenate([
+        family.render(
+            replace(request.single(i), conditions=[*request.conditions, FrameCondition(keyframes[i][None], at)]),
+            on_step,
+        )
+        for i in range(len(request.prompts))
+    ])
 
 
 def _render_chunk(
@@ -160,6 +199,7 @@ def _render_chunk(
         picks = np.clip(np.arange(start_in_source, start_in_source + num_frames), 0, len(source) - 1)
         init_video = source[picks]
     # 4. The call: one generator per shot, re-seeded per chunk so batching never changes a shot's noise.
+    seeds = [(shot.seed + index * _CHUNK_SEED_STRIDE) % 2**63 for shot in shots]
     request = PassRequest(
         prompts=[shot.prompt_at(start) for shot in shots],
         negative_prompts=[shot.negative_prompt for shot in shots],
@@ -167,14 +207,15 @@ def _render_chunk(
         height=timeline.height,
         num_frames=num_frames,
         fps=timeline.fps,
-        generators=[
-            torch.Generator("cpu").manual_seed((shot.seed + index * _CHUNK_SEED_STRIDE) % 2**63) for shot in shots
-        ],
+        generators=[torch.Generator("cpu").manual_seed(seed) for seed in seeds],
         conditions=conditions,
         init_video=init_video,
         denoise_strength=timeline.denoise_strength if init_video is not None else 1.0,
     )
-    videos = family.render(request, on_step)[:, overlap : overlap + new_frames]
+    if _keyframe_first(timeline, index, start, end, profile.keyframe_index):
+        videos = _render_around_keyframes(family, request, seeds, on_step)[:, :new_frames]
+    else:
+        videos = family.render(request, on_step)[:, overlap : overlap + new_frames]
     # 5. Seams: ease the generated frames into what they were conditioned on.
     seam = profile.seam_frames
     out = []

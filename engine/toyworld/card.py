@@ -28,7 +28,8 @@ def _metrics_table(metrics: dict | None) -> str:
 
 #: Options shown in a run's command line when they differ from these (the recipe's defaults).
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
-          "refresh": 2, "prefix_condition": 0.3, "device": "auto", "vae_from": None, "init_from": None}
+          "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "device": "auto",
+          "vae_from": None, "init_from": None}
 _FLAGS = {"transformer_batch": "batch"}
 
 
@@ -107,8 +108,11 @@ unknown to its word-level tokenizer and read as `<unk>`.
 Native sizes: {sizes}; {NUM_FRAMES} frames a pass (about 0.7 s at {FPS} fps; a move crosses half the frame in
 one pass). The engine
 upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
-previous pass's tail) for longer clips. `reelbot.json` beside the weights holds these numbers and the sampling
-defaults (steps, guidance) the engine uses.
+previous pass's tail) for longer clips. A clip that starts from text alone is made keyframe first
+(`keyframe_index` in `reelbot.json`): a short text-only pass draws the object, its frame {NUM_FRAMES // 2} becomes the
+keyframe, and the clip is made around it, so the motion is decided with the object's place known (the
+transformer has only relative positions). `reelbot.json` beside the weights holds these numbers and the
+sampling defaults (steps, guidance) the engine uses.
 
 ## Data
 Clips drawn by `engine/toyworld` (seeded renderer, templated captions, half English and half Chinese; the
@@ -119,7 +123,7 @@ transformer stage keeps a pool of encoded clips and replaces two with new ones e
 {_training(summary)}
 ## Metrics
 Method: `make eval-toy` generates one clip for each of 100 held-out prompts (seeded, half English, half Chinese)
-and reads it back with the toy world's own measurements (median border colour for the background, nearest
+the way the engine does (keyframe pass included) and reads it back with the toy world's own measurements (median border colour for the background, nearest
 palette colour of the object's pixels, polar-profile shape match, centroid trajectory and area over time for the
 motion). Direction is scored on the four moves (left/right/up/down); motion on all nine.
 

@@ -3,8 +3,10 @@
     python -m engine.toyworld.evaluate --model engine/models/toy --prompts 100
 
 For held-out prompts (seeded scenes, half English, half Chinese, motions balanced) it generates one clip each
-with plain ``LTXConditionPipeline.from_pretrained``, reads it back with ``measure.classify`` and reports how
-often colour, shape, background, motion and (for the four moves) direction match, per language. Then the edit
+from plain ``LTXConditionPipeline.from_pretrained`` through the engine's own passes (``render_timeline``, with
+the keyframe pass where the model's profile asks for it, as users get it), reads it back with
+``measure.classify`` and reports how often colour, shape, background, motion and (for the four moves)
+direction match, per language. Then the edit
 checks: remix "make it green" turns the object green; recut keeps the source's first frames; a loop ends on
 its first frame. Writes ``eval.json`` and ``EVAL.md`` beside the model and refreshes its model card.
 
@@ -81,6 +83,9 @@ class Evaluator:
     def __init__(self, model: Path, batch: int = 10, steps: int | None = None, guidance: float | None = None):
         from diffusers import LTXConditionPipeline
 
+        from engine.pipelines.ltx import LTXFamily
+        from engine.pipelines.profile import load_profile
+
         self.model = model
         self.pipe = LTXConditionPipeline.from_pretrained(model)
         self.pipe.set_progress_bar_config(disable=True)
@@ -89,7 +94,23 @@ class Evaluator:
             self.settings["num_inference_steps"] = steps
         if guidance is not None:
             self.settings["guidance_scale"] = guidance
+        profile = load_profile(model).model_copy(update={
+            "num_inference_steps": self.settings["num_inference_steps"],
+            "guidance_scale": self.settings["guidance_scale"],
+        })
+        #: Text-to-video goes through the engine's own passes (keyframe first where the profile says so).
+        self.family = LTXFamily(self.pipe, profile)
         self.batch = batch
+
+    def text_to_video(self, prompts: list[str], aspect: str, seeds: list[int]) -> np.ndarray:
+        """uint8 clips (B, T, H, W, 3) made the way the engine makes a text-only clip at native size."""
+        from engine.pipelines.timeline import Shot, Timeline, render_timeline
+
+        width, height = SIZES[aspect]
+        timeline = Timeline(num_frames=NUM_FRAMES, width=width, height=height, fps=self.settings["frame_rate"])
+        negative = self.settings["negative_prompt"]
+        shots = [Shot(prompts=[(0, text)], negative_prompt=negative, seed=seed) for text, seed in zip(prompts, seeds)]
+        return np.stack(render_timeline(self.family, timeline, shots, on_step=lambda: None))
 
     def generate(self, prompts: list[str], aspect: str, seeds: list[int], **kwargs) -> np.ndarray:
         """uint8 clips (B, T, H, W, 3) for prompts of one aspect."""
@@ -113,7 +134,7 @@ class Evaluator:
             group = [p for p in prompts if p.scene.aspect == aspect]
             for i in range(0, len(group), self.batch):
                 chunk = group[i : i + self.batch]
-                clips = self.generate([p.text for p in chunk], aspect, [p.seed for p in chunk])
+                clips = self.text_to_video([p.text for p in chunk], aspect, [p.seed for p in chunk])
                 for prompt, clip in zip(chunk, clips):
                     measured = classify(clip).facts()
                     truth = {k: getattr(prompt.scene, k) for k in FACTS}
@@ -157,7 +178,7 @@ class Evaluator:
         keep = 9  # frames: 5 latent frames
         for prompt in sources:
             aspect = prompt.scene.aspect
-            source = self.generate([prompt.text], aspect, [prompt.seed])[0]
+            source = self.text_to_video([prompt.text], aspect, [prompt.seed])[0]
             # remix "make it green" (sources are never green)
             out = self.generate(["make it green"], aspect, [prompt.seed + 1], latents=self._latents(source),
                                 denoise_strength=0.6)[0]

@@ -15,7 +15,11 @@ Motion is the hard part; the design choices that serve it:
 - captions are dropped 10% of the time (classifier-free guidance) and partial captions name fewer facts, so
   the motion word alone must move the object;
 - random frame conditioning (a clean prefix, or a clean frame appended at a frame index, as
-  ``LTXConditionPipeline`` does) teaches animate / extend / recut / loop / blend.
+  ``LTXConditionPipeline`` does) teaches animate / extend / recut / loop / blend;
+- and above all, text-only clips are made keyframe first (``NativeProfile.keyframe_index``): the transformer
+  has only relative positions, so from noise alone it cannot put an object on the side a move starts from,
+  and a static average wins. Given the clip's middle frame, every motion is determined (a move passes the
+  middle of the frame half-way), so most appended frames sit there (``--middle-frame``).
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ STAGES = ("vae", "transformer")
 FRAME_RATES = (FPS, FPS, FPS, 25, 12)
 #: The engine reads this profile beside the model (sizes, timing, sampling defaults).
 PROFILE_FILE = "reelbot.json"
+#: The frame a keyframe is given at: the middle, where every toy-world motion passes near the centre of the
+#: frame, which is where a text-only pass puts the object (the transformer has no sense of absolute position).
+KEYFRAME_INDEX = NUM_FRAMES // 2
 
 
 @dataclass
@@ -82,7 +89,10 @@ class TrainOptions:
     object_weight: float = 3.0
     temporal_weight: float = 1.0
     prefix_condition: float = 0.3
-    frame_condition: float = 0.15
+    frame_condition: float = 0.5
+    #: Of the appended clean frames, the share placed at the clip's middle frame: the keyframe the engine draws
+    #: first and then makes the clip around (``NativeProfile.keyframe_index``; see ``KEYFRAME_INDEX``).
+    middle_frame: float = 0.7
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -398,6 +408,12 @@ class Trainer:
         ids[:, 0] /= frame_rate
         return ids
 
+    def _condition_index(self, rng: np.random.Generator) -> int:
+        """Where an appended clean frame sits: the middle (keyframes), the last frame (loops) or anywhere."""
+        if rng.random() < self.options.middle_frame:
+            return KEYFRAME_INDEX
+        return NUM_FRAMES - 1 if rng.random() < 0.5 else int(rng.integers(1, NUM_FRAMES))
+
     def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
 
@@ -439,7 +455,7 @@ class Trainer:
         extra = 0
         if rng.random() < o.frame_condition:
             # A clean frame appended at a frame index (loop / blend / keyframes): encoded alone, as an image.
-            index = [NUM_FRAMES - 1 if rng.random() < 0.5 else int(rng.integers(1, NUM_FRAMES)) for _ in range(n)]
+            index = [self._condition_index(rng) for _ in range(n)]
             picked = np.stack([render_frame(scene, k) for scene, k in zip(scenes, index)])[:, None]
             picked = torch.from_numpy(picked).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
             with torch.no_grad():
@@ -476,7 +492,11 @@ class Trainer:
         x0 = P._pack_latents(z).view(n, frames, h * w, channels)
         # Same minimiser as the flow loss (the conditional mean), but the error is read on frame-to-frame change,
         # at every noise level: high noise is where the direction of travel is decided.
-        temporal = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean()
+        # Weighed like the flow term: the change where the object is (in either frame) counts more.
+        moving = torch.maximum(alpha.view(n, frames, h * w)[:, 1:], alpha.view(n, frames, h * w)[:, :-1])
+        temporal_weight = 1 + o.object_weight * moving
+        temporal_error = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean(dim=-1)
+        temporal = (temporal_weight * temporal_error).sum() / temporal_weight.sum()
         loss = flow + o.temporal_weight * temporal
 
         for group in self.optimizer.param_groups:
@@ -532,6 +552,8 @@ def profile() -> dict:
         "generation_fps": FPS // 3,
         "max_frames_per_pass": NUM_FRAMES,
         "overlap_frames": 9,
+        # Text-only clips are made keyframe first (see NativeProfile.keyframe_index): trained for it.
+        "keyframe_index": KEYFRAME_INDEX,
         "num_inference_steps": 20,
         "guidance_scale": 4.0,
         "max_sequence_length": MAX_TOKENS,
@@ -567,6 +589,11 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--init-from", help="a saved model whose transformer and text encoder to start from")
     parser.add_argument("--prefix-condition", type=float, default=defaults.prefix_condition,
                         help="share of clips trained with a clean prefix (animate / extend / recut)")
+    parser.add_argument("--frame-condition", type=float, default=defaults.frame_condition,
+                        help="share of steps with a clean frame appended (keyframe / loop / blend)")
+    parser.add_argument("--middle-frame", type=float, default=defaults.middle_frame,
+                        help="share of appended frames placed at the middle frame (keyframes)")
+    parser.add_argument("--temporal-weight", type=float, default=defaults.temporal_weight)
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
     parser.add_argument("--heads", type=int, default=defaults.model.heads)
     parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
@@ -593,6 +620,9 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         vae_from=args.vae_from,
         init_from=args.init_from,
         prefix_condition=args.prefix_condition,
+        frame_condition=args.frame_condition,
+        middle_frame=args.middle_frame,
+        temporal_weight=args.temporal_weight,
         vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )

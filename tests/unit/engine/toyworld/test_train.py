@@ -113,3 +113,18 @@ def test_the_device_option_resolves_auto_to_what_this_machine_has():
     assert resolve_device("cpu").type == "cpu"
     assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
     assert parse_args(["--device", "cpu", "--vae-from", "m", "--init-from", "m"]).vae_from == "m"
+
+
+def test_appended_frames_go_to_the_keyframe_index_as_often_as_asked(trained):
+    from engine.toyworld.train import KEYFRAME_INDEX
+    from engine.toyworld.world import NUM_FRAMES
+
+    rng = np.random.default_rng(0)
+    trained.options.middle_frame = 0.7
+    picks = [trained._condition_index(rng) for _ in range(2000)]
+    assert 0.68 <= np.mean([k == KEYFRAME_INDEX for k in picks]) <= 0.74  # 0.7, plus 1 in 16 of a random 15%
+    assert all(1 <= k < NUM_FRAMES for k in picks)
+    assert np.mean([k == NUM_FRAMES - 1 for k in picks]) > 0.12  # loops still see their last frame
+    assert KEYFRAME_INDEX == NUM_FRAMES // 2 == json.loads(
+        (trained.export(trained.options.out) / "reelbot.json").read_text()
+    )["keyframe_index"]
