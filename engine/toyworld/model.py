@@ -19,7 +19,7 @@ class ModelConfig:
     #: 64 channels only one head saw positions at the scale of an 8x8 latent grid (motion needs them).
     heads: int = 8
     head_dim: int = 16
-    layers: int = 4
+    layers: int = 8
     text_dim: int = 64
     text_layers: int = 2
 
@@ -67,6 +67,35 @@ def build_transformer(config: ModelConfig):
         num_layers=config.layers,
         caption_channels=config.text_dim,
     )
+
+
+def deepen_from(transformer, smaller) -> None:
+    """Start ``transformer`` from a trained one with a fraction of its blocks (depth up-scaling).
+
+    The trained blocks keep their order at every ``k``-th place; each block between them starts as the
+    identity (its attention and feed-forward outputs zeroed), so training resumes from the smaller model's
+    function and the new blocks learn what the old ones could not reach: a motion is carried from a keyframe
+    one latent frame per block.
+    """
+    import torch
+
+    old, new = smaller.config.num_layers, transformer.config.num_layers
+    if new % old:
+        raise ValueError(f"cannot deepen {old} blocks to {new}: not a multiple")
+    step = new // old
+    source = smaller.state_dict()
+    state = {}
+    for key, value in transformer.state_dict().items():
+        if key.startswith("transformer_blocks."):
+            _, index, rest = key.split(".", 2)
+            if int(index) % step == 0:
+                value = source[f"transformer_blocks.{int(index) // step}.{rest}"]
+            elif rest.startswith(("attn1.to_out.0.", "attn2.to_out.0.", "ff.net.2.")):
+                value = torch.zeros_like(value)
+        else:
+            value = source[key]
+        state[key] = value
+    transformer.load_state_dict(state)
 
 
 def build_text_encoder(config: ModelConfig, vocab_size: int):

@@ -46,6 +46,7 @@ from engine.toyworld.model import (
     build_transformer,
     build_vae,
     count_parameters,
+    deepen_from,
 )
 from engine.toyworld.pool import LatentPool
 from engine.toyworld.render import render_frame
@@ -203,7 +204,11 @@ class Trainer:
         from diffusers import LTXVideoTransformer3DModel
         from transformers import T5EncoderModel
 
-        self.transformer.load_state_dict(LTXVideoTransformer3DModel.from_pretrained(model / "transformer").state_dict())
+        start = LTXVideoTransformer3DModel.from_pretrained(model / "transformer")
+        if start.config.num_layers < self.transformer.config.num_layers:
+            deepen_from(self.transformer, start)
+        else:
+            self.transformer.load_state_dict(start.state_dict())
         self.text_encoder.load_state_dict(T5EncoderModel.from_pretrained(model / "text_encoder").state_dict())
         log.info("transformer and text encoder start from %s", model)
 
@@ -460,6 +465,8 @@ class Trainer:
             picked = torch.from_numpy(picked).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
             with torch.no_grad():
                 frame_latents = self._encode(picked)
+            # The pipeline noises every conditioning token by 0.15 t^2 each step (image_cond_noise_scale).
+            frame_latents = frame_latents + 0.15 * s**2 * torch.randn_like(frame_latents) * jitter_on.to(device)
             extra = h * w
             tokens = torch.cat([P._pack_latents(frame_latents), tokens], dim=1)
             token_cond = torch.cat([torch.ones(n, extra, device=device), token_cond], dim=1)
