@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
+from telegram.constants import FileSizeLimit
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -66,8 +67,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         attachments=await _attachments(message, state),
         reply_to_clip_id=reply_to_clip_id,
         message_id=str(message.message_id),
+        upload_limit=upload_limit(context.bot),
     )
     await state.renderer.render_all(await state.service.handle(incoming))
+
+
+def upload_limit(bot: Bot) -> int:
+    """What a bot may send: 50 MB through Telegram's servers, 2000 MB through a local Bot API server."""
+    return int(FileSizeLimit.FILESIZE_UPLOAD_LOCAL_MODE if bot.local_mode else FileSizeLimit.FILESIZE_UPLOAD)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,6 +97,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             button=query.data,
             reply_to_clip_id=await _shown_clip(state, message),
             message_id=str(message.message_id) if message is not None else None,
+            upload_limit=upload_limit(context.bot),
         )
         outs = await state.service.handle(incoming)
     finally:

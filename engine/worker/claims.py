@@ -181,6 +181,17 @@ class ClaimStore:
     def cancelled(self, job_id: int, attempt: int, worker_id: str) -> bool:
         return self._finish(job_id, attempt, worker_id, status=CANCELLED, stage="cancelled", error_code="cancelled")
 
+    def hand_back(self, jobs: dict[int, int], worker_id: str) -> set[int]:
+        """Put this worker's running jobs back at the head of the queue, as if never claimed (a clean stop)."""
+        with self.sessions() as session, session.begin():
+            rows = session.execute(
+                update(Job).where(self._fence(jobs, worker_id))
+                .values(status=QUEUED, stage="queued", worker_id=None, attempts=Job.attempts - 1, step=0,
+                        progress=0.0, eta_s=None, heartbeat_at=None, started_at=None)
+                .returning(Job.id)
+            ).scalars().all()
+        return set(rows)
+
     def _finish(self, job_id: int, attempt: int, worker_id: str, **values: Any) -> bool:
         """Write the outcome if this worker still owns this attempt; False means someone else took over."""
         with self.sessions() as session, session.begin():

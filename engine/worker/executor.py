@@ -55,6 +55,19 @@ class Executor:
         self._engine_lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._step_s: dict[str, float] = {}
+        self._closing = threading.Event()
+
+    def close(self) -> None:
+        """Stop taking jobs; the batch in hand stops at its next step and goes back to the queue untouched.
+
+        For a worker that lives in the bot's process: a restart then loses nothing and holds nothing up (a
+        render left running past shutdown would still write to a database that is being closed).
+        """
+        self._closing.set()
+
+    @property
+    def closing(self) -> bool:
+        return self._closing.is_set()
 
     # --- engine -----------------------------------------------------------------------------------------
 
@@ -74,7 +87,7 @@ class Executor:
     def run_once(self) -> int:
         """Claim the fairest batch (waiting out its batch window) and run it; returns how many jobs ran."""
         with self._run_lock:
-            if not self.store.has_waiting():
+            if self.closing or not self.store.has_waiting():
                 return 0
             if self.engine is None:
                 head = self.store.head()
@@ -214,6 +227,8 @@ class _BatchRun:
                                                progress=progress, eta_s=eta))
 
     def should_cancel(self) -> bool:
+        if self.executor.closing:
+            return True
         if time.monotonic() - self.started > self.executor.settings.job_timeout_s:
             self.timed_out = True
             return True
@@ -259,9 +274,13 @@ class _BatchRun:
                 _discard(clips)  # cancelled meanwhile, or another worker took the job over
 
     def stopped(self) -> None:
-        """The engine stopped at a step: everyone left either timed out or asked to cancel."""
+        """The engine stopped at a step: everyone left timed out, asked to cancel, or is handed back."""
         asked = self.store.cancel_requested(list(self.active))
         self._release(asked)
+        if self.active and self.executor.closing and not self.timed_out:
+            for job_id in self.store.hand_back(dict(self.active), self.executor.worker_id):
+                self.executor.publish(JobEvent(job_id=job_id, stage="queued"))
+            self.active.clear()
         if self.active:
             code = "timeout" if self.timed_out else "cancelled"
             if code == "timeout":

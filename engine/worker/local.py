@@ -31,7 +31,8 @@ class LocalWorker:
         self._wake.set()
 
     def stop(self, timeout: float | None = 30.0) -> None:
-        """Finish the batch in hand (it is not interrupted), then stop."""
+        """Hand the batch in hand back to the queue at its next step (the next start runs it), then stop."""
+        self.executor.close()
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)

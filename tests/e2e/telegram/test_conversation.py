@@ -213,6 +213,17 @@ async def test_a_clip_requested_before_a_restart_arrives_after_it(fake_api, sett
         video = await fake_api.wait_for("sendVideo", timeout=120)
     assert len(fake_api.calls_of("sendVideo")) == 1
     assert video.params["duration"] == 2
+    # The engine was told what a bot may upload, and encoded to fit it.
+    from telegram.constants import FileSizeLimit
+
+    from engine.queue.models import Job
+    from engine.queue.store import JobStore
+
+    store = JobStore(settings.database_url)
+    async with store.sessions() as session:
+        (job,) = (await session.execute(select(Job))).scalars().all()
+    await store.close()
+    assert job.meta["max_bytes"] == FileSizeLimit.FILESIZE_UPLOAD
 
 
 async def _drained(api, quiet_s: float = 1.0) -> None:

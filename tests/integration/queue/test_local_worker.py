@@ -177,3 +177,41 @@ async def test_after_a_restart_lost_jobs_are_retried_or_failed_and_undelivered_o
         assert await queue.undelivered() == []
     finally:
         await queue.close()
+
+
+async def test_a_job_running_when_the_bot_stops_goes_back_to_the_queue_and_runs_after_the_restart(
+    migrated_url, tmp_path
+):
+    # Given a job well into a render that would take 20 s more
+    renderer = QuickRenderer(tmp_path / "media", steps=400, step_s=0.05)
+    queue = make_queue(database_url=migrated_url, redis_url=None, engine_factory=lambda: renderer,
+                       settings=fast_settings())
+    await queue.start()
+    events = queue.events()
+    job = await queue.submit(Generate(prompt="a cat", settings=one_second()), owner="ann")
+    async for event in events:
+        if event.job_id == job.id and (event.step or 0) >= 2:
+            break
+    # When the bot stops
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await queue.close()
+    # Then it stopped within moments, and the job waits in the queue as if it had never started
+    assert loop.time() - started < 5
+    from engine.queue.store import JobStore
+
+    store = JobStore(migrated_url)
+    row = await store.get(job.id)
+    await store.close()
+    assert (row.status, row.worker_id, row.attempts, row.step) == ("queued", None, 0, 0)
+    # And the next start runs it to the end
+    renderer.steps = 3
+    again = make_queue(database_url=migrated_url, redis_url=None, engine_factory=lambda: renderer,
+                       settings=fast_settings())
+    await again.start()
+    try:
+        seen = await collect_until_final(again.events(), {job.id}, timeout=60)
+        assert seen[job.id][-1].stage == "done"
+        assert (await again.get(job.id)).attempts == 1
+    finally:
+        await again.close()
