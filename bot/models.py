@@ -149,3 +149,18 @@ class ClipMessage(SQLModel, table=True):
     chat_external_id: str = Field(max_length=64)
     message_id: str = Field(max_length=64)
     clip_id: int = Field(foreign_key="clip.id", index=True)
+
+
+class ProgressMessage(SQLModel, table=True):
+    """The platform message a job's progress is edited into, so a restarted adapter edits it instead of
+    leaving it stale and sending another."""
+
+    __tablename__ = "progress_message"
+    __table_args__ = (UniqueConstraint("platform", "progress_key", name="uq_progress_message_platform_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    progress_key: str = Field(max_length=64)
+    chat_external_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from bot import clips as clip_store
 from bot import dialogue
@@ -31,7 +31,7 @@ from bot.errors import InsufficientCredits, UserError
 from bot.i18n import language_of, op_name, reason, t
 from bot.intents import parse
 from bot.messages import Incoming, Outgoing
-from bot.models import Chat, Clip, ClipMessage, Payment, PlatformIdentity, User
+from bot.models import Chat, Clip, ClipMessage, Payment, PlatformIdentity, ProgressMessage, User
 from bot.orders import Order, build_order, cheaper
 from bot.presenters import clip_buttons, clip_caption, confirm_buttons, describe_job, describe_settings, progress_text
 from bot.scheduler import BotScheduler
@@ -139,6 +139,28 @@ class BotService:
             job_id = clip.job_id
         if job_id is not None:
             await self.queue.mark_delivered(job_id)
+
+    async def remember_progress_message(self, platform: str, progress_key: str, chat_id: str, message_id: str) -> None:
+        """The platform message showing ``progress_key`` (a job's board): edited in place even after a restart."""
+        async with self._tx() as session:
+            row = (await session.execute(select(ProgressMessage).where(
+                ProgressMessage.platform == platform, ProgressMessage.progress_key == progress_key))).scalar_one_or_none()
+            if row is None:
+                session.add(ProgressMessage(platform=platform, progress_key=progress_key,
+                                            chat_external_id=str(chat_id), message_id=str(message_id)))
+            else:
+                row.chat_external_id, row.message_id = str(chat_id), str(message_id)
+
+    async def progress_message(self, platform: str, progress_key: str) -> str | None:
+        async with self.sessions() as session:
+            return (await session.execute(select(ProgressMessage.message_id).where(
+                ProgressMessage.platform == platform, ProgressMessage.progress_key == progress_key))).scalar_one_or_none()
+
+    async def forget_progress_message(self, platform: str, progress_key: str) -> None:
+        """The board is final (done, failed, cancelled): nothing will edit it again."""
+        async with self._tx() as session:
+            await session.execute(delete(ProgressMessage).where(
+                ProgressMessage.platform == platform, ProgressMessage.progress_key == progress_key))
 
     async def clip_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
         async with self.sessions() as session:

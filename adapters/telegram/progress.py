@@ -3,6 +3,7 @@
 Telegram refuses an edit that changes nothing ("message is not modified") and punishes frequent edits with
 flood waits, so each board remembers what it shows, drops identical updates, and coalesces updates that come
 faster than one edit per :data:`EDIT_INTERVAL_S`: the latest text wins and is shown when the interval is over.
+Each message id is also kept in the core (``ProgressMemory``), so after a restart the same message is edited.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import MessageLimit, ParseMode
@@ -26,6 +28,17 @@ EDIT_INTERVAL_S = 2.5
 
 #: A rendered board: the HTML text and the keyboard shown under it.
 View = tuple[str, InlineKeyboardMarkup | None]
+PLATFORM = "telegram"
+
+
+class ProgressMemory(Protocol):
+    """Where each board's message is kept across restarts (``BotService`` has these)."""
+
+    async def remember_progress_message(self, platform: str, progress_key: str, chat_id: str, message_id: str) -> None: ...
+
+    async def progress_message(self, platform: str, progress_key: str) -> str | None: ...
+
+    async def forget_progress_message(self, platform: str, progress_key: str) -> None: ...
 
 
 @dataclass
@@ -49,8 +62,10 @@ class ProgressBoards:
         view: Callable[[Outgoing], View],
         send: Callable[[Callable[[], Awaitable]], Awaitable],
         edit_interval_s: float = EDIT_INTERVAL_S,
+        memory: ProgressMemory | None = None,
     ) -> None:
         self._bot = bot
+        self._memory = memory
         self._view = view
         self._send = send
         self._interval = edit_interval_s
@@ -65,14 +80,22 @@ class ProgressBoards:
             board = self._boards[key] = _Board(chat_id=int(out.chat_id), last_edit=time.monotonic())
             board.done = out.done
             async with board.lock:
-                text, markup = view
-                message = await self._send(lambda: self._bot.send_message(
-                    board.chat_id, text[: MessageLimit.MAX_TEXT_LENGTH], parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                ))
-                board.message_id, board.shown, board.last_edit = message.message_id, view, time.monotonic()
-            self._forget_if_finished(key, board)
-            return
+                known = await self._memory.progress_message(PLATFORM, key) if self._memory else None
+                if known is not None:  # sent before a restart: edited below, like any board
+                    board.message_id, board.last_edit = int(known), 0.0
+                else:
+                    text, markup = view
+                    message = await self._send(lambda: self._bot.send_message(
+                        board.chat_id, text[: MessageLimit.MAX_TEXT_LENGTH], parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    ))
+                    board.message_id, board.shown, board.last_edit = message.message_id, view, time.monotonic()
+                    if self._memory and not board.done:
+                        await self._memory.remember_progress_message(PLATFORM, key, str(board.chat_id),
+                                                                     str(board.message_id))
+            if known is None:
+                await self._forget_if_finished(key, board)
+                return
         board.pending, board.done = view, board.done or out.done
         if board.flusher is None:  # one flusher per board: it shows the latest view when the interval is over
             board.flusher = asyncio.create_task(self._flush_when_due(key, board))
@@ -101,7 +124,7 @@ class ProgressBoards:
                         _LOG.exception("progress edit failed for %s", key)
         finally:
             board.flusher = None
-        self._forget_if_finished(key, board)
+        await self._forget_if_finished(key, board)
 
     async def _edit(self, board: _Board) -> None:
         view, board.pending = board.pending, None
@@ -117,6 +140,8 @@ class ProgressBoards:
                     raise
             board.shown, board.last_edit = view, time.monotonic()
 
-    def _forget_if_finished(self, key: str, board: _Board) -> None:
+    async def _forget_if_finished(self, key: str, board: _Board) -> None:
         if board.done and board.pending is None and board.flusher is None:
             self._boards.pop(key, None)
+            if self._memory:
+                await self._memory.forget_progress_message(PLATFORM, key)

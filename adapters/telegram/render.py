@@ -21,7 +21,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPri
 from telegram.constants import ChatAction, FileSizeLimit, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, RetryAfter
 
-from adapters.telegram.progress import ProgressBoards, View
+from adapters.telegram.progress import ProgressBoards, ProgressMemory, View
 from bot.messages import Button, Outgoing
 
 _LOG = logging.getLogger(__name__)
@@ -34,8 +34,9 @@ BUTTONS_PER_ROW = 3
 CHAT_ACTION_RENEW_S = 4.5
 
 
-class ClipMemory(Protocol):
-    """What rendering needs from the core: where clips were shown and their file ids (BotService has both)."""
+class ClipMemory(ProgressMemory, Protocol):
+    """What rendering needs from the core: where clips and progress boards were shown, clips' file ids
+    (BotService has all of it)."""
 
     async def remember_message(self, platform: str, chat_id: str, message_id: str, clip_id: int) -> None: ...
 
@@ -51,7 +52,7 @@ class Renderer:
         self.memory = memory
         self.upload_limit_bytes = upload_limit_bytes
         options = {} if edit_interval_s is None else {"edit_interval_s": edit_interval_s}
-        self.progress = ProgressBoards(bot, progress_view, retry_once, **options)
+        self.progress = ProgressBoards(bot, progress_view, retry_once, memory=memory, **options)
 
     async def render_all(self, outs: Iterable[Outgoing]) -> None:
         for out in outs:

@@ -29,12 +29,22 @@ class ClipMemory:
     def __init__(self) -> None:
         self.messages: list[tuple[str, str, str, int]] = []
         self.file_ids: list[tuple[int, str, str]] = []
+        self.progress_messages: dict[str, str] = {}
 
     async def remember_message(self, platform: str, chat_id: str, message_id: str, clip_id: int) -> None:
         self.messages.append((platform, chat_id, message_id, clip_id))
 
     async def remember_file_id(self, clip_id: int, platform: str, file_id: str) -> None:
         self.file_ids.append((clip_id, platform, file_id))
+
+    async def remember_progress_message(self, platform, progress_key, chat_id, message_id) -> None:
+        self.progress_messages[progress_key] = message_id
+
+    async def progress_message(self, platform, progress_key):
+        return self.progress_messages.get(progress_key)
+
+    async def forget_progress_message(self, platform, progress_key) -> None:
+        self.progress_messages.pop(progress_key, None)
 
 
 @pytest.fixture
@@ -113,6 +123,15 @@ class ScriptedCore:
         self.clips_by_message[(chat_id, message_id)] = clip_id
 
     async def remember_file_id(self, clip_id, platform, file_id):
+        pass
+
+    async def remember_progress_message(self, platform, progress_key, chat_id, message_id):
+        pass
+
+    async def progress_message(self, platform, progress_key):
+        return None
+
+    async def forget_progress_message(self, platform, progress_key):
         pass
 
     async def precheckout(self, platform, user_id, pack_id, language=None):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.telegram.handlers import STATE
-from bot.models import Clip, CreditEntry, PlatformIdentity
+from bot.models import Clip, CreditEntry, PlatformIdentity, ProgressMessage
 from tests.e2e.telegram.conftest import running_bot
 
 pytestmark = pytest.mark.slow
@@ -206,13 +206,20 @@ async def test_an_admin_refund_returns_the_stars_through_telegram_and_takes_the_
 async def test_a_clip_requested_before_a_restart_arrives_after_it(fake_api, settings):
     async with running_bot(settings):
         fake_api.push(fake_api.message("a dog running on the beach, 2 s"))
-        await fake_api.wait_for("sendMessage", lambda c: "#" in fake_api.sent(c)["text"])  # queued: submitted
+        board = await fake_api.wait_for("sendMessage", lambda c: "#" in fake_api.sent(c)["text"])  # queued
+        queued_text = fake_api.sent(board)["text"]
     assert not fake_api.calls_of("sendVideo")
+    sent_before = len(fake_api.calls_of("sendMessage"))
 
     async with running_bot(settings):
         video = await fake_api.wait_for("sendVideo", timeout=120)
+        await _drained(fake_api)
     assert len(fake_api.calls_of("sendVideo")) == 1
     assert video.params["duration"] == 2
+    # The progress board from before the restart was edited to its end, not replaced by a second one.
+    after = [fake_api.sent(c)["text"] for c in fake_api.calls_of("sendMessage")[sent_before:]]
+    assert not any("dog" in text for text in after), after
+    assert fake_api.sent(board)["text"] != queued_text
     # The engine was told what a bot may upload, and encoded to fit it.
     from telegram.constants import FileSizeLimit
 
@@ -222,8 +229,10 @@ async def test_a_clip_requested_before_a_restart_arrives_after_it(fake_api, sett
     store = JobStore(settings.database_url)
     async with store.sessions() as session:
         (job,) = (await session.execute(select(Job))).scalars().all()
+        boards = (await session.execute(select(ProgressMessage))).scalars().all()
     await store.close()
     assert job.meta["max_bytes"] == FileSizeLimit.FILESIZE_UPLOAD
+    assert boards == []  # a finished board is forgotten
 
 
 async def _drained(api, quiet_s: float = 1.0) -> None:
