@@ -94,6 +94,8 @@ class TrainOptions:
     #: Of the appended clean frames, the share placed at the clip's middle frame: the keyframe the engine draws
     #: first and then makes the clip around (``NativeProfile.keyframe_index``; see ``KEYFRAME_INDEX``).
     middle_frame: float = 0.7
+    #: Of the clips given a clean frame, the share trained at sigma 0.9-1, where the motion is decided.
+    high_noise: float = 0.4
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -436,20 +438,27 @@ class Trainer:
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
 
-        # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform).
-        sigma = torch.sigmoid(torch.randn(n) + 0.3)
-        uniform = torch.rand(n) < 0.3
-        sigma = torch.where(uniform, torch.rand(n), sigma).clamp(1e-3, 1.0).to(device)
-        noise = torch.randn(z.shape, device=device)  # torch.manual_seed seeds every device
-        s = sigma.view(-1, 1, 1, 1, 1)
-        x_t = (1 - s) * z + s * noise
-
-        # Frame-0 conditioning: a clean prefix of 1..F-1 latent frames, as animate / extend / recut give it.
+        # What the clip is given clean: a prefix of 1..F-1 latent frames (animate / extend / recut), and for the
+        # whole batch maybe one frame appended at a frame index (keyframes / loop / blend).
         prefix = torch.zeros(n, dtype=torch.long)
         for i in range(n):
             if rng.random() < o.prefix_condition:
                 prefix[i] = 1 + rng.integers(frames - 1)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
+        appended = rng.random() < o.frame_condition
+
+        # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
+        # makes the clip (nearly) determined, so those clips also train where the sampler decides the motion:
+        # LTX's schedule spends half its steps above sigma 0.975, where nothing but text and frames is visible.
+        sigma = torch.sigmoid(torch.randn(n) + 0.3)
+        uniform = torch.rand(n) < 0.3
+        sigma = torch.where(uniform, torch.rand(n), sigma)
+        decisive = (torch.rand(n) < o.high_noise) & ((prefix > 0) | appended)
+        sigma = torch.where(decisive, 0.9 + 0.1 * torch.rand(n), sigma).clamp(1e-3, 1.0).to(device)
+        noise = torch.randn(z.shape, device=device)  # torch.manual_seed seeds every device
+        s = sigma.view(-1, 1, 1, 1, 1)
+        x_t = (1 - s) * z + s * noise
+
         jitter_on = (torch.rand(n) < 0.5).float().view(-1, 1, 1, 1, 1)
         jitter = 0.15 * s**2 * torch.randn(z.shape, device=device) * jitter_on.to(device)
         x_t = torch.where(cond.view(n, 1, frames, 1, 1).bool(), z + jitter, x_t)
@@ -458,7 +467,7 @@ class Trainer:
         token_cond = cond.repeat_interleave(h * w, dim=1)
         coords = self._coords(n, frames, h, w, 0, frame_rate)
         extra = 0
-        if rng.random() < o.frame_condition:
+        if appended:
             # A clean frame appended at a frame index (loop / blend / keyframes): encoded alone, as an image.
             index = [self._condition_index(rng) for _ in range(n)]
             picked = np.stack([render_frame(scene, k) for scene, k in zip(scenes, index)])[:, None]
@@ -601,6 +610,8 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--middle-frame", type=float, default=defaults.middle_frame,
                         help="share of appended frames placed at the middle frame (keyframes)")
     parser.add_argument("--temporal-weight", type=float, default=defaults.temporal_weight)
+    parser.add_argument("--high-noise", type=float, default=defaults.high_noise,
+                        help="share of frame-conditioned clips trained at sigma 0.9-1")
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
     parser.add_argument("--heads", type=int, default=defaults.model.heads)
     parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
@@ -630,6 +641,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         frame_condition=args.frame_condition,
         middle_frame=args.middle_frame,
         temporal_weight=args.temporal_weight,
+        high_noise=args.high_noise,
         vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )
