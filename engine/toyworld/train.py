@@ -19,7 +19,8 @@ Motion is the hard part; the design choices that serve it:
 - and above all, text-only clips are made keyframe first (``NativeProfile.keyframe_index``): the transformer
   has only relative positions, so from noise alone it cannot put an object on the side a move starts from,
   and a static average wins. Given the clip's middle frame, every motion is determined (a move passes the
-  middle of the frame half-way), so most appended frames sit there (``--middle-frame``).
+  middle of the frame half-way), so most appended frames sit there (``--middle-frame``); some text-only
+  batches are cut to the draft pass's length (``--short-clips``), whose last frame is that keyframe.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ PROFILE_FILE = "reelbot.json"
 #: The frame a keyframe is given at: the middle, where every toy-world motion passes near the centre of the
 #: frame, which is where a text-only pass puts the object (the transformer has no sense of absolute position).
 KEYFRAME_INDEX = NUM_FRAMES // 2
+#: Latent frames of the engine's keyframe draft (``KEYFRAME_INDEX + 1`` frames; the VAE halves time after frame 0).
+DRAFT_LATENT_FRAMES = KEYFRAME_INDEX // 2 + 1
 
 
 @dataclass
@@ -96,6 +99,10 @@ class TrainOptions:
     middle_frame: float = 0.7
     #: Of the clips given a clean frame, the share trained at sigma 0.9-1, where the motion is decided.
     high_noise: float = 0.4
+    #: Of the batches given no appended frame, the share cut to the keyframe draft's length (its first
+    #: ``KEYFRAME_INDEX + 1`` frames): the engine's text-only draft pass is that long, and its last frame is the
+    #: keyframe the clip is then made around, so the draft is trained as it is used.
+    short_clips: float = 0.25
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -434,9 +441,12 @@ class Trainer:
             training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
             for scene in scenes
         ]
-        n, channels, frames, h, w = z.shape
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
+        appended = rng.random() < o.frame_condition
+        if not appended and rng.random() < o.short_clips:
+            z, alpha = z[:, :, :DRAFT_LATENT_FRAMES], alpha[:, :DRAFT_LATENT_FRAMES]
+        n, channels, frames, h, w = z.shape
 
         # What the clip is given clean: a prefix of 1..F-1 latent frames (animate / extend / recut), and for the
         # whole batch maybe one frame appended at a frame index (keyframes / loop / blend).
@@ -445,7 +455,6 @@ class Trainer:
             if rng.random() < o.prefix_condition:
                 prefix[i] = 1 + rng.integers(frames - 1)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
-        appended = rng.random() < o.frame_condition
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
         # makes the clip (nearly) determined, so those clips also train where the sampler decides the motion:
@@ -612,6 +621,8 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
     parser.add_argument("--temporal-weight", type=float, default=defaults.temporal_weight)
     parser.add_argument("--high-noise", type=float, default=defaults.high_noise,
                         help="share of frame-conditioned clips trained at sigma 0.9-1")
+    parser.add_argument("--short-clips", type=float, default=defaults.short_clips,
+                        help="share of batches without an appended frame cut to the keyframe draft's length")
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
     parser.add_argument("--heads", type=int, default=defaults.model.heads)
     parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
@@ -642,6 +653,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         middle_frame=args.middle_frame,
         temporal_weight=args.temporal_weight,
         high_noise=args.high_noise,
+        short_clips=args.short_clips,
         vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )

@@ -128,3 +128,25 @@ def test_appended_frames_go_to_the_keyframe_index_as_often_as_asked(trained):
     assert KEYFRAME_INDEX == NUM_FRAMES // 2 == json.loads(
         (trained.export(trained.options.out) / "reelbot.json").read_text()
     )["keyframe_index"]
+
+
+def test_text_only_batches_are_cut_to_the_keyframe_drafts_length_when_asked(tmp_path):
+    from engine.pipelines.timeline import pass_frames
+    from engine.toyworld.train import DRAFT_LATENT_FRAMES, KEYFRAME_INDEX
+
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, frame_condition=0.0, prefix_condition=0.0))
+    trainer.run()  # fills the latent pool
+    frames_seen = []
+    hook = trainer.transformer.register_forward_pre_hook(
+        lambda module, args, kwargs: frames_seen.append(kwargs["video_coords"][0, 0].unique().numel()),
+        with_kwargs=True,
+    )
+    try:
+        for share in (1.0, 0.0):
+            trainer.options.short_clips = share
+            assert math.isfinite(trainer.transformer_step(0, 1e-4))
+    finally:
+        hook.remove()
+    draft = trainer.vae.encode(torch.zeros(1, 3, pass_frames(KEYFRAME_INDEX + 1), 64, 64)).latent_dist.mode()
+    full = trainer.pool.slots["1:1"].latents.shape[2]
+    assert frames_seen == [DRAFT_LATENT_FRAMES, full] and draft.shape[2] == DRAFT_LATENT_FRAMES < full
