@@ -20,6 +20,11 @@ def _metrics_table(metrics: dict | None) -> str:
             f"| {lang} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} | {m['motion']:.0%} "
             f"| {m['shape']:.0%} | {m['background']:.0%} |"
         )
+    pairs = metrics.get("pairs") or {}
+    if pairs.get("pairs"):
+        d = pairs["direction"]
+        lines += ["", f"Same scenes, same seeds, both languages ({pairs['direction_pairs']} moves): direction right in "
+                  f"English only {d['only_en']} times, in Chinese only {d['only_zh']} times."]
     edits = metrics.get("edits") or {}
     if edits:
         lines += ["", "Edit checks: " + ", ".join(f"{k} {v:.0%}" for k, v in edits.items() if isinstance(v, float))]
@@ -124,7 +129,8 @@ transformer stage keeps a pool of encoded clips and replaces two with new ones e
 ## Training
 {_training(summary)}
 ## Metrics
-Method: `make eval-toy` generates one clip for each of 100 held-out prompts (seeded, half English, half Chinese)
+Method: `make eval-toy` generates one clip for each of 100 held-out prompts (50 seeded scenes, each captioned in
+English and in Chinese and made from the same seed, so the languages are compared on the same scenes)
 the way the engine does (keyframe pass included) and reads it back with the toy world's own measurements (median border colour for the background, nearest
 palette colour of the object's pixels, polar-profile shape match, centroid trajectory and area over time for the
 motion). Direction is scored on the four moves (left/right/up/down); motion on all nine.

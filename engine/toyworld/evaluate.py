@@ -2,7 +2,8 @@
 
     python -m engine.toyworld.evaluate --model engine/models/toy --prompts 100
 
-For held-out prompts (seeded scenes, half English, half Chinese, motions balanced) it generates one clip each
+For held-out prompts (seeded scenes, each captioned in English and in Chinese and made from the same seed,
+so the languages are compared on the same scenes; motions balanced) it generates one clip each
 from plain ``LTXConditionPipeline.from_pretrained`` through the engine's own passes (``render_timeline``, with
 the keyframe pass where the model's profile asks for it, as users get it), reads it back with
 ``measure.classify`` and reports how often colour, shape, background, motion and (for the four moves)
@@ -60,6 +61,23 @@ def held_out_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
         scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)])
         language = LANGUAGES[i % 2]
         prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i))
+    return prompts
+
+
+def paired_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
+    """``count`` prompts in English-Chinese pairs: each scene captioned in both languages, made from one seed.
+
+    The two clips of a pair differ only by the caption's language, so the gap between the languages measures
+    the language alone, not which scenes each happened to draw (with 24 moves per language drawn apart, the
+    gap's standard error is about 12 points; paired, a gap is a count of pairs made differently).
+    """
+    rng = np.random.default_rng(seed)
+    prompts = []
+    for i in range(0, count, 2):
+        aspect = ASPECTS[rng.choice(len(ASPECTS), p=(0.5, 0.25, 0.25))]
+        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)])
+        for language in LANGUAGES[: min(2, count - i)]:
+            prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i // 2))
     return prompts
 
 
@@ -223,6 +241,24 @@ def summarise(records: list[dict]) -> dict:
     return by_language
 
 
+def language_pairs(records: list[dict]) -> dict:
+    """Over scenes made in both languages (same seed): how many pairs only one language got right, per fact."""
+    by_seed: dict[int, dict[str, dict]] = {}
+    for r in records:
+        by_seed.setdefault(r["seed"], {})[r["language"]] = r
+    pairs = [p for p in by_seed.values() if set(p) == set(LANGUAGES)]
+    moves = [p for p in pairs if p["en"]["truth"]["motion"] in DIRECTIONS]
+
+    def discordant(rows: list[dict], fact: str) -> dict:
+        only = {lang: sum(p[lang]["match"][fact] and not p[other]["match"][fact] for p in rows)
+                for lang, other in (("en", "zh"), ("zh", "en"))}
+        return {"only_en": only["en"], "only_zh": only["zh"]}
+
+    return {"pairs": len(pairs), "direction_pairs": len(moves),
+            **{fact: discordant(pairs, fact) for fact in ("color", "motion")},
+            "direction": discordant(moves, "motion")}
+
+
 def markdown(metrics: dict) -> str:
     lines = [
         "# Toy model evaluation", "",
@@ -236,6 +272,12 @@ def markdown(metrics: dict) -> str:
             f"| {language} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} ({m['direction_prompts']}) "
             f"| {m['motion']:.0%} | {m['shape']:.0%} | {m['background']:.0%} |"
         )
+    if metrics.get("pairs", {}).get("pairs"):
+        pairs = metrics["pairs"]
+        lines += ["", "## English against Chinese, scene by scene", "",
+                  f"{pairs['pairs']} scenes made in both languages from one seed; pairs only one language got right:",
+                  *(f"- {fact}: English only {pairs[fact]['only_en']}, Chinese only {pairs[fact]['only_zh']}"
+                    for fact in ("color", "motion", "direction"))]
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
     if metrics.get("animate", {}).get("prompts"):
@@ -257,7 +299,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
-    held_out = held_out_prompts(prompts, seed)
+    held_out = paired_prompts(prompts, seed)
     records = evaluator.adherence(held_out)
     # Edit sources move (so a loop has a seam to close) and are not green (so "make it green" is a change).
     candidates = held_out_prompts(9 * edit_sources + 9, seed + 7919)
@@ -266,7 +308,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
     metrics = {
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
-        "by_language": summarise(records), "edits": edits, "animate": evaluator.animate_directions(moves),
+        "by_language": summarise(records), "pairs": language_pairs(records), "edits": edits, "animate": evaluator.animate_directions(moves),
         "seconds": time.monotonic() - started, "records": records,
     }
     (model / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")

@@ -7,7 +7,14 @@ from collections import Counter
 
 import pytest
 
-from engine.toyworld.evaluate import REPORT_FILE, evaluate, held_out_prompts, summarise
+from engine.toyworld.evaluate import (
+    REPORT_FILE,
+    evaluate,
+    held_out_prompts,
+    language_pairs,
+    paired_prompts,
+    summarise,
+)
 from engine.toyworld.world import MOTIONS
 
 
@@ -16,6 +23,35 @@ def test_held_out_prompts_are_half_english_half_chinese_and_cycle_through_the_mo
     assert Counter(p.language for p in prompts) == {"en": 18, "zh": 18}
     assert Counter(p.scene.motion for p in prompts) == {m: 4 for m in MOTIONS}
     assert held_out_prompts(36) == prompts and len({p.seed for p in prompts}) == 36
+
+
+def test_paired_prompts_caption_each_scene_in_both_languages_with_one_seed():
+    prompts = paired_prompts(36)
+    assert Counter(p.language for p in prompts) == {"en": 18, "zh": 18}
+    assert Counter(p.scene.motion for p in prompts) == {m: 4 for m in MOTIONS}
+    for en, zh in zip(prompts[::2], prompts[1::2]):
+        assert (en.language, zh.language) == ("en", "zh") and en.scene == zh.scene and en.seed == zh.seed
+        assert en.text != zh.text
+    assert paired_prompts(36) == prompts and len({p.seed for p in prompts}) == 18
+    assert len({p.scene for p in prompts}) == 18 and len(paired_prompts(5)) == 5
+
+
+def test_language_pairs_count_the_scenes_only_one_language_got_right():
+    def record(language, seed, motion, measured):
+        facts = ("color", "shape", "background", "motion")
+        t = dict.fromkeys(facts, "x") | {"motion": motion}
+        m = dict.fromkeys(facts, "x") | {"motion": measured}
+        return {"language": language, "seed": seed, "truth": t, "measured": m,
+                "match": {k: t[k] == m[k] for k in facts}}
+
+    rows = [record("en", 1, "left", "left"), record("zh", 1, "left", "right"),
+            record("en", 2, "up", "up"), record("zh", 2, "up", "up"),
+            record("en", 3, "spin", "stay"), record("zh", 3, "spin", "spin"),
+            record("en", 4, "left", "left")]  # no Chinese twin: not a pair
+    pairs = language_pairs(rows)
+    assert pairs["pairs"] == 3 and pairs["direction_pairs"] == 2
+    assert pairs["direction"] == {"only_en": 1, "only_zh": 0}
+    assert pairs["motion"] == {"only_en": 1, "only_zh": 1} and pairs["color"] == {"only_en": 0, "only_zh": 0}
 
 
 def test_the_summary_scores_direction_only_on_the_four_moves():
