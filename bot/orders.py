@@ -12,9 +12,11 @@ from pydantic import ValidationError
 
 from bot.commands import Command
 from bot.errors import UserError
+from bot.intents.rewrite import remix_prompt
 from bot.models import Clip
 from engine.specs import (
     MAX_DURATION_S,
+    MAX_PROMPT_CHARS,
     MIN_DURATION_S,
     Animate,
     Blend,
@@ -88,6 +90,8 @@ def build_order(command: Command, *, defaults: dict, clips: list[Clip], image_pa
         spec = _spec(action, prompt, Settings(**settings), clips, image_path, command)
     except ValidationError as exc:
         raise UserError("invalid_request", reason=_first_error(exc)) from None
+    if isinstance(spec, Remix):
+        prompt = spec.prompt  # the clip is described by what it shows, not by the instruction
     return Order(spec=spec, prompt=prompt or (source.prompt if source else ""), parents=parents)
 
 
@@ -122,7 +126,9 @@ def _spec(action: str, prompt: str, settings: Settings, clips: list[Clip], image
     if action == "remix":
         if not prompt:
             raise UserError("ask_remix", clip=clips[0].id)
-        return Remix(source=clips[0].path, prompt=prompt, settings=settings)
+        described = remix_prompt(clips[0].prompt, prompt)
+        return Remix(source=clips[0].path, prompt=described if len(described) <= MAX_PROMPT_CHARS else prompt,
+                     settings=settings)
     if action == "recut":
         if command.keep_seconds is None:
             raise UserError("need_keep_seconds")

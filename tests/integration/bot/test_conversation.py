@@ -21,7 +21,7 @@ def texts_of(outs):
 async def test_generate_remix_by_reply_recut_loop_history_and_balance(service, listen):
     alice = listen("alice")
 
-    queued = await alice.say("a cat on a sofa, vertical, 5 s")
+    queued = await alice.say("a grey cat on a sofa, vertical, 5 s")
     assert [out.kind for out in queued][-1] == "progress"
     first = clips_of(await alice.outcome())
     assert len(first) == 1
@@ -42,6 +42,7 @@ async def test_generate_remix_by_reply_recut_loop_history_and_balance(service, l
 
     history = texts_of(await alice.say("history"))
     assert f"#{loop.clip_id}" in history and f"loop of #{recut.clip_id}" in history
+    assert "a blue cat on a sofa" in history  # the remix was made from the source's description, changed
 
     user = await _user_id(service, "alice")
     ledger_balance = await service.ledger.balance(user)
