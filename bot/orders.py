@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from bot.commands import Command
 from bot.errors import UserError
-from bot.intents.rewrite import remix_prompt
+from bot.intents.rewrite import remix_edit
 from bot.models import Clip
 from engine.specs import (
     MAX_DURATION_S,
@@ -126,9 +126,11 @@ def _spec(action: str, prompt: str, settings: Settings, clips: list[Clip], image
     if action == "remix":
         if not prompt:
             raise UserError("ask_remix", clip=clips[0].id)
-        described = remix_prompt(clips[0].prompt, prompt)
-        return Remix(source=clips[0].path, prompt=described if len(described) <= MAX_PROMPT_CHARS else prompt,
-                     settings=settings)
+        edit = remix_edit(clips[0].prompt, prompt)
+        if len(edit.prompt) > MAX_PROMPT_CHARS:
+            return Remix(source=clips[0].path, prompt=prompt, settings=settings)
+        strength = {"strength": edit.strength} if edit.strength is not None else {}
+        return Remix(source=clips[0].path, prompt=edit.prompt, settings=settings, **strength)
     if action == "recut":
         if command.keep_seconds is None:
             raise UserError("need_keep_seconds")

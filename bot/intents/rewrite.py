@@ -52,6 +52,20 @@ _MAKE_IT = re.compile(r"^(?:make|turn)\s+(?:it|them|everything|this)\s+(?P<rest>
 _PRONOUNS = {"it", "them", "this", "that", "him", "her", "everything", "video", "clip"}
 
 
+#: Remix strength for a new colour: measured on the embedded model (6 sources, evenly spaced noise levels), the
+#: new colour took in 2/6 at 0.6 (the engine's default), 4/6 at 0.75 and 6/6 at 0.9; the motion stayed in 6, 5
+#: and 3 of 6. A colour is decided early in denoising, so it needs more noise than a change of detail.
+RECOLOUR_STRENGTH = 0.8
+
+
+@dataclass(frozen=True)
+class RemixEdit:
+    """What a remix asks the engine for: the target's description and, where the edit needs it, a strength."""
+
+    prompt: str
+    strength: float | None = None  # None: the engine's default
+
+
 @dataclass(frozen=True)
 class _Colour:
     key: str
@@ -61,17 +75,25 @@ class _Colour:
     background: bool
 
 
-def remix_prompt(source: str | None, instruction: str) -> str:
-    """The prompt that makes ``source``'s description into what ``instruction`` asks for."""
+def remix_edit(source: str | None, instruction: str) -> RemixEdit:
+    """The prompt (and strength) that make ``source``'s description into what ``instruction`` asks for."""
     instruction = " ".join(instruction.split())
     source = " ".join((source or "").split())
     if not source or not instruction or not looks_like_edit(instruction):
-        return instruction or source
-    for change in (_recolour, _replace, _qualify):
+        return RemixEdit(instruction or source)
+    recoloured = _recolour(source, instruction)
+    if recoloured is not None:
+        return RemixEdit(recoloured, RECOLOUR_STRENGTH)
+    for change in (_replace, _qualify):
         changed = change(source, instruction)
         if changed is not None:
-            return changed
-    return _appended(source, instruction)
+            return RemixEdit(changed)
+    return RemixEdit(_appended(source, instruction))
+
+
+def remix_prompt(source: str | None, instruction: str) -> str:
+    """The prompt alone (see ``remix_edit``)."""
+    return remix_edit(source, instruction).prompt
 
 
 def _colours_in_source(text: str) -> list[_Colour]:

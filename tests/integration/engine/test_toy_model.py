@@ -61,3 +61,30 @@ def test_every_other_operation_runs_on_it(toy, source, tmp_path):
         info = probe(clips[0].path)
         assert (info.width, info.height, info.fps) == (480, 480, 8), type(spec).__name__
         assert info.frames == clips[0].num_frames >= 8, type(spec).__name__
+
+
+def _measured(clip) -> object:
+    return classify(np.stack([np.asarray(Image.fromarray(f).resize((64, 64))) for f in load_video(clip.path).frames]))
+
+
+def test_remix_strength_is_how_much_of_the_source_gives_way(toy, source):
+    s = Settings(aspect="1:1", duration_s=1, fps=8, seed=5)
+    green = "a green circle on a blue background"
+    ((subtle,),), ((strong,),) = (
+        toy.run([Remix(source=source.path, prompt=green, strength=x, settings=s)]) for x in (0.3, 0.95)
+    )
+    change = np.abs(load_video(subtle.path).frames.astype(float) - load_video(source.path).frames).mean() / 255
+    assert change < 0.05 and _measured(subtle).color == "red"  # at 0.3 the source's colour survives the prompt
+    assert (_measured(strong).color, _measured(strong).background) == ("green", "blue")
+
+
+def test_make_it_green_as_the_bot_words_it_turns_the_clip_green(toy, source):
+    from bot.intents.rewrite import remix_edit
+
+    edit = remix_edit("a red circle on a blue background", "make it green")
+    colours = []
+    for seed in (5, 6, 7):
+        s = Settings(aspect="1:1", duration_s=1, fps=8, seed=seed)
+        (clips,) = toy.run([Remix(source=source.path, prompt=edit.prompt, strength=edit.strength, settings=s)])
+        colours.append(_measured(clips[0]).color)
+    assert colours.count("green") >= 2, colours

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intents.rewrite import remix_prompt
+from bot.intents.rewrite import RECOLOUR_STRENGTH, remix_edit, remix_prompt
 
 SOURCE_EN = "a red circle moving right on a blue background"
 SOURCE_ZH = "白色背景上一个向上移动的橙色星形"
@@ -48,3 +48,10 @@ def test_without_a_source_prompt_the_instruction_is_all_there_is():
 def test_a_thing_the_source_does_not_name_is_added_rather_than_invented():
     assert remix_prompt("a dog running", "make the house medieval") == "a dog running, make the house medieval"
     assert remix_prompt("a dog running", "make the background blue") == "a dog running, make the background blue"
+
+
+def test_a_new_colour_asks_for_more_change_than_other_edits():
+    assert remix_edit(SOURCE_EN, "make it green").strength == RECOLOUR_STRENGTH
+    assert remix_edit(SOURCE_ZH, "背景换成黑色").strength == RECOLOUR_STRENGTH
+    assert remix_edit("a dog in front of a house", "make the house medieval").strength is None
+    assert remix_edit("a golden retriever", "make it green").strength is None  # nothing to recolour: appended
