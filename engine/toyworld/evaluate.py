@@ -11,8 +11,9 @@ direction match, per language. Then the edit
 checks: remix "make it green" turns the object green; recut keeps the source's first frames; a loop ends on
 its first frame. Writes ``eval.json`` and ``EVAL.md`` beside the model and refreshes its model card.
 
-The edit checks call the pipeline the way the engine's operations do (engine/runner.py was not there when
-this was written): remix = the source's latents with ``denoise_strength``; recut = the source's prefix as a
+The edit checks call the pipeline the way the engine's operations do: remix = the source's latents with
+``denoise_strength`` on the engine's evenly spaced video-to-video schedule, prompted with what the bot sends
+for "make it green" (the source's description, recoloured); recut = the source's prefix as a
 video condition at frame 0; loop = the same frame conditioned at frame 0 and at the last frame.
 """
 
@@ -41,6 +42,8 @@ HELD_OUT_SEED = 2_000_003
 REPORT_FILE = "EVAL.md"
 #: A kept prefix differs from the source's frames by less than this mean absolute error (0-1 scale).
 SAME_FRAMES_MAE = 0.06
+#: The strength the bot asks for when a remix changes a colour (bot/intents/rewrite.py, RECOLOUR_STRENGTH).
+REMIX_STRENGTH = 0.8
 FACTS = ("color", "shape", "background", "motion")
 
 
@@ -192,15 +195,22 @@ class Evaluator:
     def edits(self, sources: list[Prompt]) -> dict:
         from PIL import Image
 
-        remix, recut, loop, loop_base, loop_closed = [], [], [], [], []
+        from engine.pipelines.ltx import video_to_video_timesteps
+
+        remix, remix_motion, recut, loop, loop_base, loop_closed = [], [], [], [], [], []
         keep = 9  # frames: 5 latent frames
         for prompt in sources:
             aspect = prompt.scene.aspect
             source = self.text_to_video([prompt.text], aspect, [prompt.seed])[0]
-            # remix "make it green" (sources are never green)
-            out = self.generate(["make it green"], aspect, [prompt.seed + 1], latents=self._latents(source),
-                                denoise_strength=0.6)[0]
+            # remix "make it green" (sources are never green), as the bot sends it: the source's description
+            # with the colour changed, at its recolouring strength, on the engine's video-to-video schedule
+            green = caption(Scene(**{**prompt.scene.to_dict(), "color": "green"}), prompt.language,
+                            np.random.default_rng(prompt.seed))
+            out = self.generate([green], aspect, [prompt.seed + 1], latents=self._latents(source),
+                                denoise_strength=REMIX_STRENGTH,
+                                timesteps=video_to_video_timesteps(self.settings["num_inference_steps"]))[0]
             remix.append(classify(source).color != "green" and classify(out).color == "green")
+            remix_motion.append(classify(out).motion == classify(source).motion)
             # recut: keep the first `keep` frames, regenerate the rest with another motion
             other = caption(Scene(**{**prompt.scene.to_dict(), "motion": "stay"}), prompt.language,
                             np.random.default_rng(prompt.seed))
@@ -219,6 +229,7 @@ class Evaluator:
         return {
             "sources": len(sources),
             "remix_turns_green": float(np.mean(remix)),
+            "remix_keeps_motion": float(np.mean(remix_motion)),
             "recut_keeps_prefix": float(np.mean([m < SAME_FRAMES_MAE for m in recut])),
             "recut_prefix_mae": float(np.mean(recut)),
             "loop_closes": float(np.mean(loop_closed)),
