@@ -135,26 +135,30 @@ def _recolour(source: str, instruction: str) -> str | None:
     return source
 
 
-def _replace(source: str, instruction: str) -> str | None:
-    match = _REPLACE.match(instruction)
+def _named_thing(pattern: re.Pattern[str], source: str, instruction: str) -> tuple[re.Match, re.Match] | None:
+    """The instruction's match and where the source names its thing ("the house"), when it does."""
+    match = pattern.match(instruction)
     if not match or match.group("noun").lower() in _PRONOUNS:
         return None
     noun = re.search(rf"\b{re.escape(match.group('noun'))}\b", source, re.IGNORECASE)
-    if noun is None:
+    return (match, noun) if noun else None
+
+
+def _replace(source: str, instruction: str) -> str | None:
+    found = _named_thing(_REPLACE, source, instruction)
+    if found is None:
         return None
+    match, noun = found
     new = re.sub(r"^(?:a|an|the)\s+", "", match.group("new").strip(), flags=re.IGNORECASE)
     return _with_article(source[: noun.start()], new) + source[noun.end() :]
 
 
 def _qualify(source: str, instruction: str) -> str | None:
-    match = _QUALIFY.match(instruction)
-    if not match or match.group("noun").lower() in _PRONOUNS:
+    found = _named_thing(_QUALIFY, source, instruction)
+    if found is None:
         return None
-    noun = re.search(rf"\b{re.escape(match.group('noun'))}\b", source, re.IGNORECASE)
-    if noun is None:
-        return None
-    adjective = match.group("adjective")
-    return _with_article(source[: noun.start()], adjective) + " " + source[noun.start() :]
+    match, noun = found
+    return _with_article(source[: noun.start()], match.group("adjective")) + " " + source[noun.start() :]
 
 
 def _with_article(before: str, word: str) -> str:
