@@ -25,6 +25,12 @@ def _metrics_table(metrics: dict | None) -> str:
         d = pairs["direction"]
         lines += ["", f"Same scenes, same seeds, both languages ({pairs['direction_pairs']} moves): direction right in "
                   f"English only {d['only_en']} times, in Chinese only {d['only_zh']} times."]
+    slices = metrics.get("colour_slices") or {}
+    if slices:
+        parts = [f"{where} {name} {m['color']:.0%} of {m['prompts']}"
+                 for where, by_kind in slices.items() for name, m in by_kind.items() if m["prompts"]]
+        lines += ["", "Colour on the pairs a caption can confuse (`CONFUSABLE_PAIRS`) and on the rest: "
+                  + ", ".join(parts) + "."]
     edits = metrics.get("edits") or {}
     if edits:
         lines += ["", "Edit checks: " + ", ".join(f"{k} {v:.0%}" for k, v in edits.items() if isinstance(v, float))]
@@ -34,7 +40,7 @@ def _metrics_table(metrics: dict | None) -> str:
 #: Options shown in a run's command line when they differ from these (the recipe's defaults).
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
           "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
-          "short_clips": 0.25,
+          "short_clips": 0.25, "confusable_colours": 0.25,
           "device": "auto",
           "vae_from": None, "init_from": None}
 _FLAGS = {"transformer_batch": "batch"}

@@ -33,7 +33,7 @@ from engine.toyworld.captions import LANGUAGES, caption
 from engine.toyworld.card import METRICS_FILE, write_model_card
 from engine.toyworld.measure import classify
 from engine.toyworld.scene import Scene, sample_scene
-from engine.toyworld.world import ASPECTS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
+from engine.toyworld.world import ASPECTS, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
 
 log = logging.getLogger("engine.toyworld.evaluate")
 
@@ -67,7 +67,7 @@ def held_out_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
     return prompts
 
 
-def paired_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
+def paired_prompts(count: int, seed: int = HELD_OUT_SEED, confusable: float = 0.0) -> list[Prompt]:
     """``count`` prompts in English-Chinese pairs: each scene captioned in both languages, made from one seed.
 
     The two clips of a pair differ only by the caption's language, so the gap between the languages measures
@@ -78,7 +78,7 @@ def paired_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
     prompts = []
     for i in range(0, count, 2):
         aspect = ASPECTS[rng.choice(len(ASPECTS), p=(0.5, 0.25, 0.25))]
-        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)])
+        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)], confusable=confusable)
         for language in LANGUAGES[: min(2, count - i)]:
             prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i // 2))
     return prompts
@@ -252,6 +252,19 @@ def summarise(records: list[dict]) -> dict:
     return by_language
 
 
+def colour_slices(records: list[dict]) -> dict:
+    """Colour (and background) on the confusable colour pairs against the rest: where the misses live."""
+    slices = {}
+    for name, keep in (("confusable", True), ("other", False)):
+        rows = [r for r in records if ((r["truth"]["color"], r["truth"]["background"]) in CONFUSABLE_PAIRS) == keep]
+        slices[name] = {
+            "prompts": len(rows),
+            "color": float(np.mean([r["match"]["color"] for r in rows])) if rows else 0.0,
+            "background": float(np.mean([r["match"]["background"] for r in rows])) if rows else 0.0,
+        }
+    return slices
+
+
 def language_pairs(records: list[dict]) -> dict:
     """Over scenes made in both languages (same seed): how many pairs only one language got right, per fact."""
     by_seed: dict[int, dict[str, dict]] = {}
@@ -289,6 +302,14 @@ def markdown(metrics: dict) -> str:
                   f"{pairs['pairs']} scenes made in both languages from one seed; pairs only one language got right:",
                   *(f"- {fact}: English only {pairs[fact]['only_en']}, Chinese only {pairs[fact]['only_zh']}"
                     for fact in ("color", "motion", "direction"))]
+    if metrics.get("colour_slices"):
+        lines += ["", "## Colour on confusable pairs", "",
+                  "Pairs whose colour words a caption can swap or blend (`CONFUSABLE_PAIRS`: blue on green, white "
+                  "on blue, pink on white...), against all other pairs:",
+                  *(f"- {where}, {name}: {m['prompts']} prompts, colour {m['color']:.0%}, background "
+                    f"{m['background']:.0%}"
+                    for where, slices in metrics["colour_slices"].items() for name, m in slices.items()
+                    if m["prompts"])]
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
     if metrics.get("animate", {}).get("prompts"):
@@ -307,11 +328,14 @@ def markdown(metrics: dict) -> str:
 
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
-             batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16) -> dict:
+             batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
+             confusable: int = 28) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
     records = evaluator.adherence(held_out)
+    # A second set made only of confusable pairs: the held-out set holds too few of them to compare runs.
+    extra = evaluator.adherence(paired_prompts(confusable, seed + 15_485_863, confusable=1.0)) if confusable else []
     # Edit sources move (so a loop has a seam to close) and are not green (so "make it green" is a change).
     candidates = held_out_prompts(9 * edit_sources + 9, seed + 7919)
     sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
@@ -319,7 +343,8 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
     metrics = {
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
-        "by_language": summarise(records), "pairs": language_pairs(records), "edits": edits, "animate": evaluator.animate_directions(moves),
+        "by_language": summarise(records), "pairs": language_pairs(records),
+        "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
         "seconds": time.monotonic() - started, "records": records,
     }
     (model / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
@@ -344,9 +369,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, help="denoising steps (default: the model's reelbot.json)")
     parser.add_argument("--guidance", type=float, help="guidance scale (default: the model's reelbot.json)")
     parser.add_argument("--animate", type=int, default=16, help="moves animated from their true first frame")
+    parser.add_argument("--confusable", type=int, default=28, help="extra prompts on confusable colour pairs")
     args = parser.parse_args(argv)
     metrics = evaluate(
-        Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate
+        Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
+        args.confusable,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from engine.toyworld.world import ASPECTS, BACKGROUNDS, COLORS, MOTIONS, NUM_FRAMES, SHAPES
+from engine.toyworld.world import ASPECTS, BACKGROUNDS, COLORS, CONFUSABLE_PAIRS, MOTIONS, NUM_FRAMES, SHAPES
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,20 @@ class Scene:
 MOVE_FROM, MOVE_TO = 0.27, 0.73
 
 
-def sample_scene(rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None) -> Scene:
-    """A random scene; the object's colour is never the background's colour name."""
+def sample_scene(
+    rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None, confusable: float = 0.0
+) -> Scene:
+    """A random scene; the object's colour is never the background's colour name.
+
+    ``confusable`` is the chance of drawing the colours from ``CONFUSABLE_PAIRS`` instead, the captions whose
+    colour words a model most easily swaps or blends; at 0 no extra draw is made, so seeded streams are unchanged.
+    """
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = list(BACKGROUNDS)[rng.integers(len(BACKGROUNDS))]
     colors = [name for name in COLORS if name != background]
     color = colors[rng.integers(len(colors))]
+    if confusable > 0 and rng.random() < confusable:
+        color, background = CONFUSABLE_PAIRS[rng.integers(len(CONFUSABLE_PAIRS))]
     motions = [m for m in MOTIONS if not (m == "spin" and shape == "circle")]  # a spinning circle looks still
     motion = motion or motions[rng.integers(len(motions))]
     if motion == "spin" and shape == "circle":

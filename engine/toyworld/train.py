@@ -103,6 +103,8 @@ class TrainOptions:
     #: ``KEYFRAME_INDEX + 1`` frames): the engine's text-only draft pass is that long, and its last frame is the
     #: keyframe the clip is then made around, so the draft is trained as it is used.
     short_clips: float = 0.25
+    #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
+    confusable_colours: float = 0.25
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -200,7 +202,7 @@ class Trainer:
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
         self.vae_check: dict | None = None
-        self.pool = LatentPool(options.pool)
+        self.pool = LatentPool(options.pool, options.confusable_colours)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
@@ -623,6 +625,8 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
                         help="share of frame-conditioned clips trained at sigma 0.9-1")
     parser.add_argument("--short-clips", type=float, default=defaults.short_clips,
                         help="share of batches without an appended frame cut to the keyframe draft's length")
+    parser.add_argument("--confusable-colours", type=float, default=defaults.confusable_colours,
+                        help="share of clips drawn from the colour pairs a caption can confuse (blue on green...)")
     parser.add_argument("--layers", type=int, default=defaults.model.layers)
     parser.add_argument("--heads", type=int, default=defaults.model.heads)
     parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
@@ -654,6 +658,7 @@ def parse_args(argv: list[str] | None = None) -> TrainOptions:
         temporal_weight=args.temporal_weight,
         high_noise=args.high_noise,
         short_clips=args.short_clips,
+        confusable_colours=args.confusable_colours,
         vae_initial_logvar=args.vae_initial_logvar,
         model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
     )

@@ -9,13 +9,14 @@ import pytest
 
 from engine.toyworld.evaluate import (
     REPORT_FILE,
+    colour_slices,
     evaluate,
     held_out_prompts,
     language_pairs,
     paired_prompts,
     summarise,
 )
-from engine.toyworld.world import MOTIONS
+from engine.toyworld.world import CONFUSABLE_PAIRS, MOTIONS
 
 
 def test_held_out_prompts_are_half_english_half_chinese_and_cycle_through_the_motions():
@@ -54,6 +55,24 @@ def test_language_pairs_count_the_scenes_only_one_language_got_right():
     assert pairs["motion"] == {"only_en": 1, "only_zh": 1} and pairs["color"] == {"only_en": 0, "only_zh": 0}
 
 
+def test_colour_slices_split_the_confusable_pairs_from_the_rest():
+    def record(color, background, measured_color):
+        truth = {"color": color, "background": background}
+        return {"truth": truth, "match": {"color": measured_color == color, "background": True}}
+
+    rows = [record("blue", "green", "green"), record("pink", "white", "pink"), record("red", "blue", "red"),
+            record("white", "black", "white")]
+    slices = colour_slices(rows)
+    assert slices["confusable"] == {"prompts": 2, "color": 0.5, "background": 1.0}
+    assert slices["other"] == {"prompts": 2, "color": 1.0, "background": 1.0}
+
+
+def test_confusable_prompts_come_in_language_pairs_and_only_from_confusable_pairs():
+    prompts = paired_prompts(20, seed=5, confusable=1.0)
+    assert all((p.scene.color, p.scene.background) in CONFUSABLE_PAIRS for p in prompts)
+    assert [p.language for p in prompts[:2]] == ["en", "zh"] and prompts[0].scene == prompts[1].scene
+
+
 def test_the_summary_scores_direction_only_on_the_four_moves():
     def record(language, truth, measured):
         facts = ("color", "shape", "background", "motion")
@@ -77,7 +96,8 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
     trainer.run()
     model = trainer.export(tmp_path / "model")
-    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2)
+    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2, confusable=2)
+    assert metrics["colour_slices"]["confusable set"]["confusable"]["prompts"] == 2
     assert set(metrics["by_language"]) == {"en", "zh"}
     assert {"remix_turns_green", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
     assert metrics["animate"]["prompts"] == 2 and 0.0 <= metrics["animate"]["direction"] <= 1.0

@@ -13,6 +13,7 @@ from engine.toyworld.world import (
     BACKGROUNDS_ZH,
     COLORS,
     COLORS_ZH,
+    CONFUSABLE_PAIRS,
     MOTIONS,
     MOTIONS_EN,
     MOTIONS_ZH,
@@ -44,6 +45,28 @@ def test_a_clip_has_the_native_size_of_its_aspect_and_seventeen_frames():
 
 def test_the_object_never_shares_its_colour_name_with_the_background():
     assert all(scene.color != scene.background for scene in _scenes(3, 400))
+
+
+def test_confusable_pairs_are_the_swappable_colour_words_and_pink_on_white():
+    swappable = {(c, b) for c in ("white", "blue", "green") for b in ("white", "blue", "green") if c != b}
+    assert set(CONFUSABLE_PAIRS) == swappable | {("pink", "white")}
+
+
+def test_the_sampler_draws_confusable_pairs_at_the_asked_share_on_top_of_their_natural_one():
+    def share(confusable: float) -> float:
+        rng = np.random.default_rng(11)
+        scenes = [sample_scene(rng, confusable=confusable) for _ in range(4000)]
+        return sum((s.color, s.background) in CONFUSABLE_PAIRS for s in scenes) / len(scenes)
+
+    natural = len(CONFUSABLE_PAIRS) / sum(c != b for c in COLORS for b in BACKGROUNDS)
+    assert share(0.0) == pytest.approx(natural, abs=0.03)
+    assert share(1.0) == 1.0
+    assert share(0.25) == pytest.approx(0.25 + 0.75 * natural, abs=0.03)
+
+
+def test_no_confusable_share_leaves_a_seeded_stream_as_it_was():
+    plain, zero = np.random.default_rng(5), np.random.default_rng(5)
+    assert [sample_scene(plain) for _ in range(50)] == [sample_scene(zero, confusable=0.0) for _ in range(50)]
 
 
 def test_the_sampler_reaches_every_shape_colour_background_and_motion():
