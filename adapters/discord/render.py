@@ -31,6 +31,8 @@ MAX_MESSAGE_CHARS = 2000
 MAX_EMBED_CHARS = 4096
 #: An interaction token works for 15 minutes; stop using it a minute early.
 TOKEN_LIFETIME_S = 14 * 60
+#: The core's name for this platform (its progress and clip bookkeeping is kept per platform).
+PLATFORM = "discord"
 #: Embed colour for clips.
 CLIP_COLOUR = discord.Colour.blurple()
 
@@ -60,7 +62,7 @@ class Reply:
 class Tracked:
     """A progress message being edited in place."""
 
-    message: discord.Message
+    message: discord.Message | discord.PartialMessage
     text: str
     #: The payloads of the buttons shown, to skip edits that change nothing.
     buttons: tuple[str, ...]
@@ -188,19 +190,35 @@ class Renderer:
         key = out.progress_key or f"chat:{out.chat_id}"
         text = split_text(out.text)[0]
         buttons = tuple(button.payload for button in out.buttons)
-        tracked = self.progress.get(key)
+        tracked = self.progress.get(key) or await self._from_before_restart(key, out.chat_id)
+        if tracked is not None and (tracked.text, tracked.buttons) != (text, buttons):
+            try:
+                tracked.message = await self._edit(tracked, content=text, view=build_view(out.buttons))
+                tracked.text, tracked.buttons = text, buttons
+            except discord.NotFound:  # deleted by someone: show the board anew
+                tracked = None
         if tracked is None:
             message = await self._send(reply, content=text, view=build_view(out.buttons),
                                        reply_to=out.reply_to_message_id)
             if message is not None:
-                tracked = self.progress[key] = Tracked(message=message, text=text, buttons=buttons, reply=reply)
-        elif (tracked.text, tracked.buttons) != (text, buttons):
-            tracked.message = await self._edit(tracked, content=text, view=build_view(out.buttons))
-            tracked.text, tracked.buttons = text, buttons
+                tracked = Tracked(message=message, text=text, buttons=buttons, reply=reply)
+                if not out.done:
+                    await self.service.remember_progress_message(PLATFORM, key, out.chat_id, str(message.id))
+        if tracked is not None:
+            self.progress[key] = tracked
         if out.done:
             self.progress.pop(key, None)
+            await self.service.forget_progress_message(PLATFORM, key)
             if tracked is not None and tracked.reply is not None:
                 self.finished[out.chat_id] = tracked.reply
+
+    async def _from_before_restart(self, key: str, chat_id: str) -> Tracked | None:
+        """The board's message as an earlier process left it (the core keeps its id), edited through the channel."""
+        message_id = await self.service.progress_message(PLATFORM, key)
+        if message_id is None:
+            return None
+        message = self._channel(chat_id).get_partial_message(int(message_id))
+        return Tracked(message=message, text="", buttons=(), reply=None)
 
     async def _clip(self, out: Outgoing, reply: Reply) -> None:
         if not out.clip_path:
@@ -212,7 +230,7 @@ class Renderer:
         message = await self._send(reply, embed=clip_embed(out), file=file, view=view,
                                    reply_to=out.reply_to_message_id)
         if message is not None and out.clip_id is not None:
-            await self.service.remember_message("discord", out.chat_id, str(message.id), out.clip_id)
+            await self.service.remember_message(PLATFORM, out.chat_id, str(message.id), out.clip_id)
 
     # ---- transport ----------------------------------------------------------------------------------
 

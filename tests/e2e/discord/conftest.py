@@ -76,6 +76,8 @@ class ScriptedCore:
         self.answer = answer or (lambda incoming: [])
         self.received: list[Incoming] = []
         self.remembered: list[tuple[str, str, str, int]] = []
+        #: Progress boards' messages by (platform, progress key), as BotService keeps them across restarts.
+        self.boards: dict[tuple[str, str], str] = {}
         self.outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
@@ -94,6 +96,15 @@ class ScriptedCore:
 
     async def clip_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
         return next((c for p, ch, m, c in self.remembered if (p, ch, m) == (platform, chat_id, message_id)), None)
+
+    async def remember_progress_message(self, platform: str, progress_key: str, chat_id: str, message_id: str) -> None:
+        self.boards[platform, progress_key] = message_id
+
+    async def progress_message(self, platform: str, progress_key: str) -> str | None:
+        return self.boards.get((platform, progress_key))
+
+    async def forget_progress_message(self, platform: str, progress_key: str) -> None:
+        self.boards.pop((platform, progress_key), None)
 
     async def close(self) -> None:
         pass

@@ -181,6 +181,33 @@ async def test_after_the_interaction_token_expires_results_arrive_as_channel_mes
         assert all(r.method == "PATCH" for r in late)  # only the early edit used the token
 
 
+async def test_progress_after_a_restart_edits_the_board_sent_before_it_instead_of_posting_another(settings, fake):
+    core = ScriptedCore(lambda i: [Outgoing(kind="progress", chat_id=i.chat_id, progress_key="job:3", text="Queued")])
+    async with running(settings, fake, core):
+        await fake.dispatch("MESSAGE_CREATE", fake.user_message("a cat", user=fake.alice, mention_bot=True))
+        board = await fake.wait_for_message(lambda m: m["content"] == "Queued")
+    assert core.boards == {("discord", "job:3"): board["id"]}
+
+    async with running(settings, fake, core):
+        after = len(fake.history)
+        for text, done in (("\u2593\u2591 50%", False), ("Done", True)):
+            core.publish(Outgoing(kind="progress", chat_id=fake.channel_id, progress_key="job:3", text=text,
+                                  done=done))
+        await fake.wait_until(lambda: fake.messages[board["id"]]["content"] == "Done")
+        assert [m["content"] for m in fake.versions(board["id"])][-2:] == ["\u2593\u2591 50%", "Done"]
+        assert not [m for _, m in fake.history[after:] if m["id"] != board["id"]], "a second board was posted"
+        await fake.wait_until(lambda: not core.boards)  # final: nothing will edit it again
+
+
+async def test_a_board_deleted_before_a_restart_is_posted_anew(settings, fake):
+    core = ScriptedCore()
+    core.boards["discord", "job:4"] = "999999"  # a message that no longer exists
+    async with running(settings, fake, core):
+        core.publish(Outgoing(kind="progress", chat_id=fake.channel_id, progress_key="job:4", text="40%"))
+        fresh = await fake.wait_for_message(lambda m: m["content"] == "40%")
+        await fake.wait_until(lambda: core.boards.get(("discord", "job:4")) == fresh["id"])
+
+
 @pytest.mark.parametrize("limit", [1])
 def test_a_clip_that_cannot_fit_is_refused_rather_than_sent_unwatchable(noisy_clip, limit):
     from adapters.discord.upload import UploadTooLarge, fit_to_limit
