@@ -124,6 +124,22 @@ async def test_buttons_on_a_clip_sent_before_a_restart_still_work(real_settings,
         assert f"#{clip_id}" in looped["embeds"][0]["description"]
 
 
+async def test_a_clip_asked_for_before_a_restart_arrives_after_it_under_the_same_progress_board(real_settings, fake):
+    async with running(real_settings, fake):
+        await fake.dispatch("MESSAGE_CREATE", fake.user_message("a dog running on the beach, 2 s", user=fake.alice,
+                                                                mention_bot=True))
+        board = await fake.wait_for_message(lambda m: "#" in m["content"])  # queued, with the job's number
+    assert not any(is_clip(m) for _, m in fake.history)
+
+    async with running(real_settings, fake):
+        after = len(fake.history)
+        await fake.wait_for_message(is_clip, after=after, timeout=JOB_TIMEOUT_S)
+        await fake.wait_until(lambda: fake.messages[board["id"]]["components"] == [])  # final: no Cancel
+        posted = [m for mid, m in fake.history[after:] if mid != board["id"] and not is_clip(m)]
+        assert not posted, "the progress was posted again instead of edited"
+        assert len(fake.versions(board["id"])) > 1
+
+
 async def test_a_gateway_disconnect_mid_job_resumes_and_the_clip_is_still_delivered(real_settings, fake):
     async with running(real_settings, fake):
         after = len(fake.history)
