@@ -8,6 +8,9 @@ from pathlib import Path
 from engine.toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
 
 METRICS_FILE = "eval.json"
+#: Hand-written history of the weights (runs, fine-tunes, what is not met), kept beside them and appended to
+#: the card, so regenerating the card after a run or an evaluation keeps it.
+STATUS_FILE = "STATUS.md"
 
 
 def _metrics_table(metrics: dict | None) -> str:
@@ -146,6 +149,9 @@ motion). Direction is scored on the four moves (left/right/up/down); motion on a
 Only the toy world: shapes, colours, backgrounds and motions above, one object per clip. Small and blurry at
 native size; upscaled, it looks soft. Anything outside the vocabulary is ignored.
 """
+    status = directory / STATUS_FILE
+    if status.exists():
+        text += "\n" + status.read_text()
     path = directory / "README.md"
     path.write_text(text)
     return path

@@ -1,0 +1,28 @@
+"""The model card is regenerated from a run's summary and metrics, and keeps the hand-written status."""
+
+from __future__ import annotations
+
+from engine.toyworld.card import STATUS_FILE, write_model_card
+
+SUMMARY = {"stages": {"transformer": {"step": 10, "elapsed_s": 60.0, "seconds_per_step": 6.0, "loss": 0.5}},
+           "options": {"lr": 3e-4, "confusable_colours": 0.4}, "parameters": {"transformer": 1000}}
+METRICS = {
+    "by_language": {"en": {"prompts": 2, "color": 1.0, "direction": 0.5, "motion": 0.5, "shape": 0.0,
+                           "background": 1.0}},
+    "colour_slices": {"held-out": {"confusable": {"prompts": 4, "color": 0.75, "background": 1.0},
+                                   "other": {"prompts": 0, "color": 0.0, "background": 0.0}}},
+}
+
+
+def test_the_card_shows_the_run_command_metrics_and_colour_on_confusable_pairs(tmp_path):
+    text = write_model_card(tmp_path, SUMMARY, METRICS).read_text()
+    assert "--lr 0.0003 --confusable-colours 0.4" in text
+    assert "| en | 2 | 100% | 50% | 50% | 0% | 100% |" in text
+    assert "held-out confusable 75% of 4" in text and "held-out other" not in text
+
+
+def test_the_status_beside_the_weights_survives_regenerating_the_card(tmp_path):
+    (tmp_path / STATUS_FILE).write_text("## Status and provenance\nRun 5: fine-tuned.\n")
+    first = write_model_card(tmp_path, SUMMARY, METRICS).read_text()
+    again = write_model_card(tmp_path, SUMMARY, METRICS).read_text()
+    assert first == again and again.endswith("## Status and provenance\nRun 5: fine-tuned.\n")
