@@ -345,7 +345,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
-        "seconds": time.monotonic() - started, "records": records,
+        "seconds": time.monotonic() - started, "records": records, "confusable_records": extra,
     }
     (model / METRICS_FILE).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     (model / REPORT_FILE).write_text(markdown(metrics))
