@@ -208,7 +208,8 @@ class Evaluator:
                             np.random.default_rng(prompt.seed))
             out = self.generate([green], aspect, [prompt.seed + 1], latents=self._latents(source),
                                 denoise_strength=REMIX_STRENGTH,
-                                timesteps=video_to_video_timesteps(self.settings["num_inference_steps"]))[0]
+                                timesteps=video_to_video_timesteps(self.settings["num_inference_steps"],
+                                                                    REMIX_STRENGTH))[0]
             remix.append(classify(source).color != "green" and classify(out).color == "green")
             remix_motion.append(classify(out).motion == classify(source).motion)
             # recut: keep the first `keep` frames, regenerate the rest with another motion

@@ -581,7 +581,7 @@ def profile() -> dict:
         "overlap_frames": 9,
         # Text-only clips are made keyframe first (see NativeProfile.keyframe_index): trained for it.
         "keyframe_index": KEYFRAME_INDEX,
-        "num_inference_steps": 20,
+        "num_inference_steps": 16,
         "guidance_scale": 4.0,
         "max_sequence_length": MAX_TOKENS,
         "decode_timestep": 0.0,
