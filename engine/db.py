@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
@@ -27,9 +28,47 @@ metadata: MetaData = SQLModel.metadata
 #: Milliseconds a SQLite writer waits for the lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+#: The drivers accepted in a URL per backend (``None``: the bare ``sqlite:///`` / ``postgresql://`` form).
+ACCEPTED_DRIVERS = {"sqlite": (None, "pysqlite", "aiosqlite"), "postgresql": (None, "asyncpg", "psycopg")}
+#: The driver asyncio code reaches each backend through (bot, queue, CLI).
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+#: The driver synchronous code reaches each backend through (Alembic, worker threads).
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+#: The URL forms an operator may write, for error messages.
+ACCEPTED_FORMS = "sqlite:///, sqlite+aiosqlite:///, postgresql://, postgresql+asyncpg:// or postgresql+psycopg://"
+
+
+class BadDatabaseURL(ValueError):
+    """A database URL reelbot cannot use; the message says which forms work."""
+
+
+def async_url(url: str | URL) -> str:
+    """``url`` in any accepted form, through the asyncio driver (raises :class:`BadDatabaseURL`)."""
+    return _with_driver(url, ASYNC_DRIVERS)
+
+
+def sync_url(url: str | URL) -> str:
+    """The same database through a synchronous driver (Alembic, the worker threads)."""
+    return _with_driver(url, SYNC_DRIVERS)
+
+
+def _with_driver(url: str | URL, drivers: dict[str, str]) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseURL(f"not a database URL; use {ACCEPTED_FORMS}") from None
+    backend = parsed.get_backend_name()
+    driver = parsed.drivername.partition("+")[2] or None
+    if driver not in ACCEPTED_DRIVERS.get(backend, ()):
+        raise BadDatabaseURL(f"unsupported database {parsed.drivername!r}; use {ACCEPTED_FORMS}")
+    if backend == "sqlite" and (parsed.host or parsed.port):
+        raise BadDatabaseURL("a SQLite URL names a file, not a host: sqlite:///relative/path.db or sqlite:////abs.db")
+    return parsed.set(drivername=drivers[backend]).render_as_string(hide_password=False)
+
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
-    """An async engine for ``url``; SQLite files get WAL, a busy timeout and their folder created."""
+    """An async engine for ``url`` (any accepted form); SQLite files get WAL, a busy timeout and their folder."""
+    url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -45,14 +84,6 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-def sync_url(url: str) -> str:
-    """The same database through a synchronous driver (Alembic, the Dramatiq worker's own thread)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
-    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
+from engine.db import BadDatabaseURL, async_url, sync_url
 from engine.options import EngineOptions  # noqa: F401  (re-exported: it lived here first)
 
 #: Where the embedded defaults keep their files, relative to the working directory.
@@ -124,10 +125,12 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _known_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
-            raise ValueError("use a sqlite+aiosqlite:/// or postgresql+asyncpg:// URL")
-        return value
+    def _async_database_url(cls, value: str) -> str:
+        """Every accepted URL form becomes its asyncio-driver form here, the one place; sync code derives its own."""
+        try:
+            return async_url(value)
+        except BadDatabaseURL as exc:
+            raise ValueError(str(exc)) from None
 
     @classmethod
     def settings_customise_sources(
@@ -140,6 +143,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_file = Path(os.environ.get("REELBOT_CONFIG", DEFAULT_CONFIG_FILE))
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def sync_database_url(self) -> str:
+        """``database_url`` through a synchronous driver (Alembic, worker threads)."""
+        return sync_url(self.database_url)
 
     def masked(self) -> dict[str, Any]:
         """The configuration as JSON-ready data, secrets shown as ``***``."""
@@ -160,7 +168,11 @@ def load_settings(**overrides: Any) -> Settings:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "configuration"
         env = _env_name(where)
-        raise ConfigError(f"invalid setting {env}: {first['msg']} (got {first.get('input')!r})") from None
+        message = first["msg"].removeprefix("Value error, ")
+        given = first.get("input")
+        if isinstance(given, str):
+            given = _URL_PASSWORD.sub(r"\1**********@", given)
+        raise ConfigError(f"invalid setting {env}: {message} (got {given!r})") from None
 
 
 def _env_name(location: str) -> str:

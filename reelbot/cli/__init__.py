@@ -10,13 +10,25 @@ from reelbot.config import ConfigError
 
 
 class _Group(click.Group):
-    """Turns a ConfigError anywhere below into one clear line and exit status 2."""
+    """Turns a configuration mistake anywhere below into one clear line and exit status 2, never a traceback.
+
+    A ConfigError says what is wrong itself; a database driver error that escapes a command means the
+    database named by REELBOT_DATABASE_URL cannot be used as configured (wrong host, password, path...).
+    """
 
     def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import DBAPIError
+
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
             click.echo(f"reelbot: {exc}", err=True)
+            sys.exit(2)
+        except DBAPIError as exc:
+            from reelbot.config import load_settings
+            from reelbot.migrate import unreachable
+
+            click.echo(f"reelbot: {unreachable(load_settings().database_url, exc)}", err=True)
             sys.exit(2)
 
 

@@ -120,3 +120,33 @@ def test_config_show_prints_the_effective_configuration_with_secrets_masked():
     assert shown["redis_url"] == "redis://:**********@cache:6379/0"
     assert shown["device"] == "cpu"
     assert shown["pricing"]["per_second"]["480p"] == {"square": 4, "wide": 5}
+
+
+@pytest.mark.parametrize(("written", "async_form", "sync_form"), [
+    ("sqlite:///data/bot.db", "sqlite+aiosqlite:///data/bot.db", "sqlite:///data/bot.db"),
+    ("sqlite+aiosqlite:///data/bot.db", "sqlite+aiosqlite:///data/bot.db", "sqlite:///data/bot.db"),
+    ("postgresql://bot:p%40ss@db:5432/reelbot", "postgresql+asyncpg://bot:p%40ss@db:5432/reelbot",
+     "postgresql+psycopg://bot:p%40ss@db:5432/reelbot"),
+    ("postgresql+asyncpg://bot@db/reelbot", "postgresql+asyncpg://bot@db/reelbot", "postgresql+psycopg://bot@db/reelbot"),
+    ("postgresql+psycopg://bot@db/reelbot", "postgresql+asyncpg://bot@db/reelbot", "postgresql+psycopg://bot@db/reelbot"),
+])
+def test_every_accepted_database_url_form_is_normalised_once_in_the_settings(monkeypatch, written, async_form,
+                                                                             sync_form):
+    monkeypatch.setenv("REELBOT_DATABASE_URL", written)
+
+    settings = load_settings()
+
+    assert settings.database_url == async_form
+    assert settings.sync_database_url == sync_form
+
+
+@pytest.mark.parametrize("written", ["mysql://root:hunter2@db/x", "postgresql+pg8000://db/x", "://", "sqlite://host/x.db"])
+def test_an_unusable_database_url_is_one_line_naming_the_variable_without_its_password(monkeypatch, written):
+    monkeypatch.setenv("REELBOT_DATABASE_URL", written)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    message = str(caught.value)
+    assert message.startswith("invalid setting REELBOT_DATABASE_URL: ")
+    assert "\n" not in message and "hunter2" not in message
