@@ -53,6 +53,9 @@ class Job(SQLModel, table=True):
     #: Caller's context (which chat to answer, which message shows progress); the engine only carries it.
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     worker_id: str | None = Field(default=None, max_length=128)
+    #: The queue instance (process) that submitted the job. In local mode a process renders only its own jobs
+    #: and those no live process owns; while queued, ``heartbeat_at`` is that submitter's sign of life.
+    submitted_by: str | None = Field(default=None, max_length=128)
     cancel_requested: bool = False
     #: Set by the caller once the result reached the user, so a restart delivers what was never delivered.
     delivered: bool = False
