@@ -34,8 +34,8 @@ clean-venv:
 	rm -rf $(VENV)
 
 train-toy: $(STAMP)
-	$(BIN)/python -m engine.toyworld.train --out engine/models/toy --minutes 90
-	$(BIN)/python -m engine.toyworld.evaluate --model engine/models/toy
+	$(BIN)/python -m toyworld.train --out engine/models/toy --minutes 90
+	$(BIN)/python -m toyworld.evaluate --model engine/models/toy
 
 eval-toy: $(STAMP)
-	$(BIN)/python -m engine.toyworld.evaluate --model engine/models/toy
+	$(BIN)/python -m toyworld.evaluate --model engine/models/toy

@@ -10,7 +10,7 @@ from PIL import Image
 
 from engine.media import load_video, probe
 from engine.specs import Animate, Blend, Card, Extend, Generate, Loop, Recut, Remix, Settings, Storyboard
-from engine.toyworld.measure import classify
+from toyworld.measure import classify
 
 TOY = Path(__file__).resolve().parents[3] / "engine" / "models" / "toy"
 

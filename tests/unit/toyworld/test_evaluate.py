@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from engine.toyworld.evaluate import (
+from toyworld.evaluate import (
     REPORT_FILE,
     colour_slices,
     evaluate,
@@ -16,7 +16,7 @@ from engine.toyworld.evaluate import (
     paired_prompts,
     summarise,
 )
-from engine.toyworld.world import CONFUSABLE_PAIRS, MOTIONS
+from toyworld.world import CONFUSABLE_PAIRS, MOTIONS
 
 
 def test_held_out_prompts_are_half_english_half_chinese_and_cycle_through_the_motions():
@@ -90,8 +90,8 @@ def test_the_summary_scores_direction_only_on_the_four_moves():
 
 @pytest.mark.slow
 def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card(tmp_path):
-    from engine.toyworld.train import Trainer
-    from tests.unit.engine.toyworld.test_train import _options
+    from toyworld.train import Trainer
+    from tests.unit.toyworld.test_train import _options
 
     trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
     trainer.run()

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine.toyworld.model import ModelConfig
-from engine.toyworld.train import Trainer, TrainOptions, parse_args
+from toyworld.model import ModelConfig
+from toyworld.train import Trainer, TrainOptions, parse_args
 
 TINY = ModelConfig(latent_channels=4, vae_channels=(8, 8), heads=2, head_dim=8, layers=1, text_dim=16, text_layers=1)
 
@@ -79,7 +79,7 @@ def test_minutes_split_between_the_stages_on_the_command_line():
 
 
 def test_the_learning_rate_warms_up_then_decays_to_a_tenth_as_the_budget_is_spent():
-    from engine.toyworld.train import _lr
+    from toyworld.train import _lr
 
     assert _lr(1e-3, 0, 100, 0.0) == pytest.approx(1e-5)
     assert _lr(1e-3, 100, 100, 0.0) == pytest.approx(1e-3)
@@ -108,7 +108,7 @@ def test_a_run_can_start_from_a_saved_models_vae_and_weights_and_skip_stage_one(
 
 
 def test_the_device_option_resolves_auto_to_what_this_machine_has():
-    from engine.toyworld.train import resolve_device
+    from toyworld.train import resolve_device
 
     assert resolve_device("cpu").type == "cpu"
     assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
@@ -116,8 +116,8 @@ def test_the_device_option_resolves_auto_to_what_this_machine_has():
 
 
 def test_appended_frames_go_to_the_keyframe_index_as_often_as_asked(trained):
-    from engine.toyworld.train import KEYFRAME_INDEX
-    from engine.toyworld.world import NUM_FRAMES
+    from toyworld.train import KEYFRAME_INDEX
+    from toyworld.world import NUM_FRAMES
 
     rng = np.random.default_rng(0)
     trained.options.middle_frame = 0.7
@@ -132,7 +132,7 @@ def test_appended_frames_go_to_the_keyframe_index_as_often_as_asked(trained):
 
 def test_text_only_batches_are_cut_to_the_keyframe_drafts_length_when_asked(tmp_path):
     from engine.pipelines.timeline import pass_frames
-    from engine.toyworld.train import DRAFT_LATENT_FRAMES, KEYFRAME_INDEX
+    from toyworld.train import DRAFT_LATENT_FRAMES, KEYFRAME_INDEX
 
     trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, frame_condition=0.0, prefix_condition=0.0))
     trainer.run()  # fills the latent pool

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from engine.toyworld.world import ASPECTS, BACKGROUNDS, COLORS, CONFUSABLE_PAIRS, MOTIONS, NUM_FRAMES, SHAPES
+from toyworld.world import ASPECTS, BACKGROUNDS, COLORS, CONFUSABLE_PAIRS, MOTIONS, NUM_FRAMES, SHAPES
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 
-from engine.toyworld.scene import Scene
-from engine.toyworld.world import BACKGROUNDS_ZH, COLORS_ZH, MOTIONS_EN, MOTIONS_ZH, SHAPES_ZH
+from toyworld.scene import Scene
+from toyworld.world import BACKGROUNDS_ZH, COLORS_ZH, MOTIONS_EN, MOTIONS_ZH, SHAPES_ZH
 
 LANGUAGES = ("en", "zh")
 
@@ -83,7 +83,7 @@ def training_caption(
 
 def all_phrases() -> list[str]:
     """Every word the captions can use, one template filling per phrase (for building the vocabulary)."""
-    from engine.toyworld.world import BACKGROUNDS, COLORS, MOTIONS_EN, SHAPES
+    from toyworld.world import BACKGROUNDS, COLORS, MOTIONS_EN, SHAPES
 
     texts = list(EN_TEMPLATES + ZH_TEMPLATES + EN_PARTIAL + ZH_PARTIAL)
     texts += list(COLORS) + list(BACKGROUNDS) + list(SHAPES) + ["a", "an"]

@@ -1,6 +1,6 @@
 """Train the embedded toy model: stage 1 the VAE, stage 2 the transformer and text encoder by flow matching.
 
-    python -m engine.toyworld.train --out engine/models/toy --minutes 90
+    python -m toyworld.train --out engine/models/toy --minutes 90
 
 Reproducible from ``--seed``: every step draws its clips and noise from (seed, stage, step), so a run resumed
 from a checkpoint continues exactly where it stopped. Each stage runs for a time budget (``--minutes`` split
@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.toyworld.captions import LANGUAGES, training_caption
-from engine.toyworld.data import clips_per_batch, make_batch, pick_aspect
-from engine.toyworld.model import (
+from toyworld.captions import LANGUAGES, training_caption
+from toyworld.data import clips_per_batch, make_batch, pick_aspect
+from toyworld.model import (
     ModelConfig,
     assemble_pipeline,
     build_text_encoder,
@@ -49,12 +49,12 @@ from engine.toyworld.model import (
     count_parameters,
     deepen_from,
 )
-from engine.toyworld.pool import LatentPool
-from engine.toyworld.render import render_frame
-from engine.toyworld.tokenizer import MAX_TOKENS, build_tokenizer
-from engine.toyworld.world import FPS, NUM_FRAMES, SIZES
+from toyworld.pool import LatentPool
+from toyworld.render import render_frame
+from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
+from toyworld.world import FPS, NUM_FRAMES, SIZES
 
-log = logging.getLogger("engine.toyworld.train")
+log = logging.getLogger("toyworld.train")
 
 STAGES = ("vae", "transformer")
 #: Frame rates the transformer sees in its position coordinates: the engine's default mostly, the pipeline's
@@ -391,7 +391,7 @@ class Trainer:
     @torch.no_grad()
     def check_vae(self, clips: int) -> dict:
         """How often the toy world's measurements read a VAE round trip as its scene: the ceiling of stage 2."""
-        from engine.toyworld.measure import classify
+        from toyworld.measure import classify
 
         self.vae.eval()
         rng = np.random.default_rng([self.options.seed, 98])
@@ -541,7 +541,7 @@ class Trainer:
     # -- export ------------------------------------------------------------------------------------------------
     def export(self, out: Path | str | None = None) -> Path:
         """Save the pipeline (EMA weights) with ``save_pretrained``, the engine profile and the model card."""
-        from engine.toyworld.card import write_model_card
+        from toyworld.card import write_model_card
 
         out = Path(out or self.options.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -594,7 +594,7 @@ def profile() -> dict:
 
 def parse_args(argv: list[str] | None = None) -> TrainOptions:
     defaults = TrainOptions()
-    parser = argparse.ArgumentParser(prog="python -m engine.toyworld.train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m toyworld.train", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=defaults.out, help="where the pipeline is saved")
     parser.add_argument("--checkpoint-dir", default=defaults.checkpoint_dir, help="resumable state lives here")
     parser.add_argument("--seed", type=int, default=defaults.seed)

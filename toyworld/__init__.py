@@ -5,9 +5,9 @@ evaluation scores against. Training (``train``), the model's components (``model
 (``evaluate``) import torch; the world itself is numpy only.
 """
 
-from engine.toyworld.captions import LANGUAGES, caption, training_caption
-from engine.toyworld.measure import Measurement, classify
-from engine.toyworld.render import render
-from engine.toyworld.scene import Scene, sample_scene
+from toyworld.captions import LANGUAGES, caption, training_caption
+from toyworld.measure import Measurement, classify
+from toyworld.render import render
+from toyworld.scene import Scene, sample_scene
 
 __all__ = ["LANGUAGES", "Measurement", "Scene", "caption", "classify", "render", "sample_scene", "training_caption"]

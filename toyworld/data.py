@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.toyworld.captions import LANGUAGES, training_caption
-from engine.toyworld.render import render
-from engine.toyworld.scene import Scene, sample_scene
-from engine.toyworld.world import ASPECTS, SIZES
+from toyworld.captions import LANGUAGES, training_caption
+from toyworld.render import render
+from toyworld.scene import Scene, sample_scene
+from toyworld.world import ASPECTS, SIZES
 
 #: How often each aspect is drawn: the square is the cheapest and the one evaluated most.
 ASPECT_WEIGHTS = (0.5, 0.25, 0.25)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.toyworld.card import STATUS_FILE, write_model_card
+from toyworld.card import STATUS_FILE, write_model_card
 
 SUMMARY = {"stages": {"transformer": {"step": 10, "elapsed_s": 60.0, "seconds_per_step": 6.0, "loss": 0.5}},
            "options": {"lr": 3e-4, "confusable_colours": 0.4}, "parameters": {"transformer": 1000}}

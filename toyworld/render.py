@@ -11,8 +11,8 @@ from functools import cache
 
 import numpy as np
 
-from engine.toyworld.scene import MOVE_FROM, MOVE_TO, Scene
-from engine.toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, SIZES
+from toyworld.scene import MOVE_FROM, MOVE_TO, Scene
+from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, SIZES
 
 #: The SDF grid covers [-EXTENT, EXTENT]^2 in unit coordinates at this many samples a side.
 _EXTENT, _GRID = 1.6, 161

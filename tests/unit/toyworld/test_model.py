@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine.toyworld.model import ModelConfig, build_transformer, deepen_from
+from toyworld.model import ModelConfig, build_transformer, deepen_from
 
 SMALL = ModelConfig(latent_channels=4, heads=2, head_dim=8, layers=2, text_dim=16)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
+from toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
 
 METRICS_FILE = "eval.json"
 #: Hand-written history of the weights (runs, fine-tunes, what is not met), kept beside them and appended to
@@ -50,7 +50,7 @@ _FLAGS = {"transformer_batch": "batch"}
 
 
 def _command(opts: dict) -> str:
-    parts = ["python -m engine.toyworld.train"]
+    parts = ["python -m toyworld.train"]
     for key, default in _SHOWN.items():
         value = opts.get(key, default)
         if value != default:
@@ -75,7 +75,7 @@ def _training(summary: dict) -> str:
     params = summary.get("parameters", {})
     opts = summary.get("options", {})
     lines = [
-        "Recipe: `make train-toy` (`python -m engine.toyworld.train --out engine/models/toy --minutes 90`). "
+        "Recipe: `make train-toy` (`python -m toyworld.train --out engine/models/toy --minutes 90`). "
         f"This run: `{_command(opts)}` on {summary.get('device', 'cpu')}, seed {opts.get('seed', 0)}.",
         *_provenance(opts),
         "",
@@ -131,7 +131,7 @@ transformer has only relative positions). `reelbot.json` beside the weights hold
 sampling defaults (steps, guidance) the engine uses.
 
 ## Data
-Clips drawn by `engine/toyworld` (seeded renderer, templated captions, half English and half Chinese; the
+Clips drawn by `toyworld/` (seeded renderer, templated captions, half English and half Chinese; the
 transformer stage keeps a pool of encoded clips and replaces two with new ones every step; 10% empty captions for classifier-free guidance, 10% partial captions), with random frame conditioning
 (clean prefixes and clean frames at frame indices) so animate, extend, recut, blend and loop work.
 

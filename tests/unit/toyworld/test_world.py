@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from engine.toyworld import Scene, caption, classify, render, sample_scene, training_caption
-from engine.toyworld.world import (
+from toyworld import Scene, caption, classify, render, sample_scene, training_caption
+from toyworld.world import (
     BACKGROUNDS,
     BACKGROUNDS_ZH,
     COLORS,
@@ -137,7 +137,7 @@ def test_a_blank_clip_is_measured_as_no_object_on_its_background():
 
 
 def test_one_frame_drawn_alone_is_that_frame_of_the_whole_clip():
-    from engine.toyworld.render import render_frame
+    from toyworld.render import render_frame
 
     scene = sample_scene(np.random.default_rng(4), aspect="16:9", motion="left")
     frames, _ = render(scene)

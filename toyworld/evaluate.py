@@ -1,6 +1,6 @@
 """Score the toy model's prompt adherence with the toy world's own measurements, and check edits semantically.
 
-    python -m engine.toyworld.evaluate --model engine/models/toy --prompts 100
+    python -m toyworld.evaluate --model engine/models/toy --prompts 100
 
 For held-out prompts (seeded scenes, each captioned in English and in Chinese and made from the same seed,
 so the languages are compared on the same scenes; motions balanced) it generates one clip each
@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.toyworld.captions import LANGUAGES, caption
-from engine.toyworld.card import METRICS_FILE, write_model_card
-from engine.toyworld.measure import classify
-from engine.toyworld.scene import Scene, sample_scene
-from engine.toyworld.world import ASPECTS, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
+from toyworld.captions import LANGUAGES, caption
+from toyworld.card import METRICS_FILE, write_model_card
+from toyworld.measure import classify
+from toyworld.scene import Scene, sample_scene
+from toyworld.world import ASPECTS, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
 
-log = logging.getLogger("engine.toyworld.evaluate")
+log = logging.getLogger("toyworld.evaluate")
 
 #: Seeds of the held-out prompts live far from training's (training draws from (seed, stage, step)).
 HELD_OUT_SEED = 2_000_003
@@ -171,7 +171,7 @@ class Evaluator:
         where in the frame a move starts, only of which way it goes. A diagnostic beside the text-only score."""
         from PIL import Image
 
-        from engine.toyworld.render import render_frame
+        from toyworld.render import render_frame
 
         hits, moved = [], []
         for prompt in prompts:
@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     diffusers_logging.set_verbosity_error()  # the LTX schedule's "timesteps without sigmas" notice, per call
-    parser = argparse.ArgumentParser(prog="python -m engine.toyworld.evaluate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m toyworld.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="engine/models/toy")
     parser.add_argument("--prompts", type=int, default=100)
     parser.add_argument("--edits", type=int, default=6, help="source clips for the edit checks")

@@ -15,9 +15,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from engine.toyworld.render import render
-from engine.toyworld.scene import Scene, sample_scene
-from engine.toyworld.world import ASPECTS
+from toyworld.render import render
+from toyworld.scene import Scene, sample_scene
+from toyworld.world import ASPECTS
 
 #: Share of the pool per aspect, as in ``data.ASPECT_WEIGHTS``.
 POOL_SHARES = {"1:1": 0.5, "16:9": 0.25, "9:16": 0.25}

@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from engine.toyworld.world import BACKGROUNDS, COLORS, SHAPES
+from toyworld.world import BACKGROUNDS, COLORS, SHAPES
 
 #: A pixel belongs to the object when its RGB distance from the background exceeds this (0-255 scale).
 OBJECT_DISTANCE = 50.0
@@ -84,7 +84,7 @@ def _profile(mask: np.ndarray) -> np.ndarray | None:
 @cache
 def _templates() -> dict[str, np.ndarray]:
     """Each shape's profile from the renderer itself, drawn large and upright."""
-    from engine.toyworld.render import Pose, coverage
+    from toyworld.render import Pose, coverage
 
     one = np.ones(1)
     return {

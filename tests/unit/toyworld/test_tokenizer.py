@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.toyworld import caption, sample_scene
-from engine.toyworld.tokenizer import MAX_TOKENS, build_tokenizer
+from toyworld import caption, sample_scene
+from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
 
 
 def test_an_english_caption_round_trips_through_the_tokenizer():
