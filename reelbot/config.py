@@ -60,6 +60,13 @@ class Tier(BaseModel):
     priority: int = 0
 
 
+class MiniApp(BaseModel):
+    """The Telegram Mini App: the storyboard timeline at ``/app/`` on the bot's HTTP server."""
+
+    #: Init data older than this (seconds since Telegram signed it) gets 401.
+    max_age_s: int = Field(default=86_400, gt=0)
+
+
 class Settings(BaseSettings):
     """Everything reelbot reads at start-up."""
 
@@ -97,6 +104,9 @@ class Settings(BaseSettings):
     tiers: list[Tier] = Field(default_factory=lambda: [Tier(name="fast", priority=0), Tier(name="relax", priority=1)])
     #: Platform chat ids (e.g. ``telegram:-100123``) where shared clips are posted.
     showcase_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: The bot's HTTP server as the world reaches it (HTTPS); set, storyboards get an "Open timeline" button.
+    public_url: str | None = None
+    miniapp: MiniApp = Field(default_factory=MiniApp)
 
     @field_validator("admins", "showcase_channels", mode="before")
     @classmethod
@@ -122,6 +132,14 @@ class Settings(BaseSettings):
             if not platform or not external:
                 raise ValueError(f"{item!r} is not platform:user_id (e.g. telegram:12345)")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _https_public_url(cls, value: str | None) -> str | None:
+        """Telegram opens Mini Apps only over HTTPS."""
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be an https:// address (Telegram opens Mini Apps only over HTTPS)")
+        return value.rstrip("/") if value else None
 
     @field_validator("database_url")
     @classmethod
