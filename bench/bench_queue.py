@@ -39,7 +39,7 @@ class NullEngine:
     def total_steps(self, spec) -> int:
         return 1
 
-    def run(self, specs, *, on_step=None, should_cancel=None, max_bytes=None):
+    def run(self, specs, *, on_step=None, should_cancel=None, max_bytes=None, metadata=None):
         self.pipeline_calls += 1
         if should_cancel is not None and should_cancel():
             raise RuntimeError("not expected in the benchmark")

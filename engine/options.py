@@ -28,3 +28,11 @@ class EngineOptions(BaseModel):
     max_batch: int = Field(default=4, gt=0)
     #: Seconds a worker waits for more compatible jobs before it starts a batch.
     batch_window_s: float = Field(default=0.5, ge=0)
+
+
+class MediaOptions(BaseModel):
+    """What every delivered clip carries (``[media]`` in reelbot.toml)."""
+
+    #: Text drawn into a corner of every frame before the one encode (``None``: no visible mark).
+    watermark: str | None = Field(default=None, max_length=80)
+    watermark_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "bottom-right"

@@ -18,7 +18,9 @@ import numpy as np
 from engine.errors import JobCancelled
 from engine.events import RenderedClip
 from engine.media import MediaLimits, encode_mp4, interpolate, thumbnail
-from engine.options import EngineOptions
+from engine.media.provenance import clip_metadata
+from engine.media.watermark import draw_watermark
+from engine.options import EngineOptions, MediaOptions
 from engine.pipelines import LTXFamily, estimate_calls, operations
 from engine.pipelines.family import Family
 from engine.specs import Generate
@@ -37,9 +39,14 @@ class Engine:
         media_dir: Path | str = "data/media",
         options: EngineOptions | None = None,
         limits: object | None = None,
+        model_id: str = "unknown",
+        media: MediaOptions | None = None,
     ) -> None:
         self.family = family
         self.options = options or EngineOptions()
+        #: Written into every clip's metadata (``REELBOT_MODEL`` as the operator gave it).
+        self.model_id = model_id
+        self.media = media or MediaOptions()
         self.limits = MediaLimits.of(limits)
         self.store = LocalMediaStore(media_dir)
 
@@ -52,12 +59,14 @@ class Engine:
         options: EngineOptions | None = None,
         media_dir: Path | str = "data/media",
         limits: object | None = None,
+        media: MediaOptions | None = None,
     ) -> "Engine":
         """Load the model once (``from_pretrained``); the returned engine stays warm for every job."""
         from engine.loading import load_pipeline
 
         pipe, profile = load_pipeline(model, device, options, media_dir=media_dir)
-        return cls(LTXFamily(pipe, profile), media_dir=media_dir, options=options, limits=limits)
+        return cls(LTXFamily(pipe, profile), media_dir=media_dir, options=options, limits=limits, model_id=model,
+                   media=media)
 
     @property
     def pipeline_calls(self) -> int:
@@ -95,8 +104,12 @@ class Engine:
         on_step: Callable[[int, int], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
         max_bytes: int | None = None,
+        metadata: list[dict[str, str]] | None = None,
     ) -> list[list[RenderedClip]]:
-        """One list of clips (one per variation) per spec, in order. Compatible specs share pipeline calls."""
+        """One list of clips (one per variation) per spec, in order. Compatible specs share pipeline calls.
+
+        ``metadata`` (one dict per spec, e.g. its ``job_id``) joins the provenance tags every clip carries.
+        """
         wanted, specs = specs, [self._generated(spec) for spec in specs]
         groups = self._groups(specs)
         total = sum(self._steps([specs[i] for i in group]) for group in groups)
@@ -123,9 +136,11 @@ class Engine:
                 videos = [operations.OPERATIONS[group_specs[0].op](ctx, group_specs[0], seeds[0])]
             for index, spec, spec_seeds, spec_videos in zip(group, group_specs, seeds, videos):
                 fps = wanted[index].settings.fps
+                tags = metadata[index] if metadata else {}
                 results[index] = [
-                    self._deliver(self._at_output_fps(video, spec.settings.fps, fps), fps, seed, max_bytes)
-                    for video, seed in zip(spec_videos, spec_seeds)
+                    self._deliver(self._at_output_fps(video, spec.settings.fps, fps), fps, seed, max_bytes,
+                                  {**tags, "variation": str(variation)})
+                    for variation, (video, seed) in enumerate(zip(spec_videos, spec_seeds))
                 ]
         if on_step is not None and done < total:
             on_step(total, total)
@@ -158,8 +173,12 @@ class Engine:
             return frames
         return interpolate(frames, made_fps, fps, round(len(frames) * fps / made_fps))
 
-    def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None) -> RenderedClip:
-        path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes)
+    def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None,
+                 tags: dict[str, str] | None = None) -> RenderedClip:
+        if self.media.watermark:
+            frames = draw_watermark(frames, self.media.watermark, corner=self.media.watermark_corner)
+        metadata = {**clip_metadata(model=self.model_id, seed=seed), **(tags or {})}
+        path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes, metadata=metadata)
         thumb = thumbnail(frames[0], path.with_suffix(".jpg"))
         height, width = frames.shape[1:3]
         return RenderedClip(

@@ -34,11 +34,13 @@ def encode_mp4(
     *,
     max_bytes: int | None = None,
     crf: int = DEFAULT_CRF,
+    metadata: dict[str, str] | None = None,
 ) -> Path:
     """Write ``frames`` (``(F, H, W, 3)``, uint8 or 0..1 floats) as an MP4 that fits ``max_bytes``.
 
     With a limit, the bitrate is capped at what the limit allows for this duration; if the file still comes
     out too big (rate control overshoots on short clips), it is re-encoded at a proportionally lower cap.
+    ``metadata`` becomes the container's tags (see :mod:`engine.media.provenance`).
     """
     frames = to_uint8(np.asarray(frames))
     if frames.ndim != 4 or frames.shape[-1] != 3 or len(frames) == 0:
@@ -48,7 +50,7 @@ def encode_mp4(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if max_bytes is None:
-        _encode(frames, path, fps, crf=crf, max_bitrate=None)
+        _encode(frames, path, fps, crf=crf, max_bitrate=None, metadata=metadata)
         return path
 
     duration_s = len(frames) / fps
@@ -56,7 +58,7 @@ def encode_mp4(
     for attempt in range(1, MAX_ATTEMPTS + 1):
         if bitrate < MIN_BITRATE:
             break
-        _encode(frames, path, fps, crf=crf, max_bitrate=bitrate)
+        _encode(frames, path, fps, crf=crf, max_bitrate=bitrate, metadata=metadata)
         size = path.stat().st_size
         if size <= max_bytes:
             return path
@@ -68,13 +70,17 @@ def encode_mp4(
     )
 
 
-def _encode(frames: np.ndarray, path: Path, fps: int, *, crf: int, max_bitrate: int | None) -> None:
+def _encode(frames: np.ndarray, path: Path, fps: int, *, crf: int, max_bitrate: int | None,
+            metadata: dict[str, str] | None = None) -> None:
     height, width = frames.shape[1:3]
     options = {"crf": str(crf), "preset": PRESET}
     if max_bitrate is not None:
         # Capped CRF: quality mode unless the cap binds; the buffer keeps bursts short.
         options.update(maxrate=str(max_bitrate), bufsize=str(max_bitrate))
-    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
+    # use_metadata_tags: MP4 keeps only a few standard tags unless told to write every key given.
+    movflags = "+faststart+use_metadata_tags" if metadata else "+faststart"
+    with av.open(str(path), mode="w", format="mp4", options={"movflags": movflags}) as container:
+        container.metadata.update(metadata or {})
         stream = container.add_stream("libx264", rate=Fraction(fps), options=options)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.time_base = Fraction(1, fps)

@@ -77,7 +77,7 @@ def render(op: str, output: str, prompt: str, source, source_b, image, keep_seco
         from engine.runner import Engine
 
         engine = Engine.load(model_name or settings.model, device=settings.device, options=settings.engine,
-                             media_dir=settings.media_dir, limits=settings.limits)
+                             media_dir=settings.media_dir, limits=settings.limits, media=settings.media)
         with click.progressbar(length=engine.total_steps(spec), label=f"{op}", file=sys.stderr) as bar:
             (clips,) = engine.run([spec], on_step=lambda step, total: bar.update(step - bar.pos),
                                   max_bytes=int(max_mb * 1e6) if max_mb else None)

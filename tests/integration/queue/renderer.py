@@ -38,7 +38,7 @@ class QuickRenderer:
     def total_steps(self, spec) -> int:
         return self.steps
 
-    def run(self, specs, *, on_step=None, should_cancel=None, max_bytes=None):
+    def run(self, specs, *, on_step=None, should_cancel=None, max_bytes=None, metadata=None):
         with self._lock:  # like a GPU: one pipeline call at a time
             if self.gate is not None:
                 self.gate.wait(60)
