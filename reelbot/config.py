@@ -23,7 +23,7 @@ from pydantic_settings import (
 
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
 from engine.db import BadDatabaseURL, async_url, sync_url
-from engine.options import EngineOptions  # noqa: F401  (re-exported: it lived here first)
+from engine.options import EngineOptions, MediaOptions  # noqa: F401  (EngineOptions re-exported: it lived here first)
 
 #: Where the embedded defaults keep their files, relative to the working directory.
 DATA_DIR = Path("data")
@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: ``json``: one JSON object per line (for log collectors); ``text``: lines for people.
+    log_format: Literal["text", "json"] = "text"
+    #: Where the bot's HTTP server (health, metrics, webhooks, the Mini App) listens.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    #: Where each ``reelbot worker`` process serves its own ``/metrics`` (process i of N adds i); unset: off.
+    worker_metrics_port: int | None = Field(default=None, ge=0, le=65535)
 
     telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
@@ -101,6 +108,7 @@ class Settings(BaseSettings):
     credits: Credits = Field(default_factory=Credits)
     limits: Limits = Field(default_factory=Limits)
     engine: EngineOptions = Field(default_factory=EngineOptions)
+    media: MediaOptions = Field(default_factory=MediaOptions)
     tiers: list[Tier] = Field(default_factory=lambda: [Tier(name="fast", priority=0), Tier(name="relax", priority=1)])
     #: Platform chat ids (e.g. ``telegram:-100123``) where shared clips are posted.
     showcase_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.errors import BotError, InsufficientCredits
+from bot.metrics import credits_moved
 from bot.models import CreditEntry, User
 
 #: Ledger line kinds written by the ledger itself; grants use any other kind (daily, purchase, admin...).
@@ -34,6 +35,8 @@ TAKE_BACK = "take_back"
 RELEASE_SUFFIX = ":release"
 #: How many times an operation is retried after losing a race on its own key.
 _RACE_RETRIES = 3
+#: ``session.info`` key of the credit moves a transaction made, counted in the metrics once it commits.
+_MOVES = "reelbot.credit_moves"
 
 
 class LedgerError(BotError):
@@ -91,6 +94,7 @@ class Ledger:
         async def apply(session: AsyncSession) -> int:
             await _lock_user(session, user_id)
             await _write(session, user_id, amount, key=key, kind=kind, reason=reason)
+            _note(session, "granted", kind, amount)
             return await _add(session, user_id, amount)
 
         return await self._once(key, user_id, kind, apply)
@@ -109,6 +113,7 @@ class Ledger:
             user = await _lock_user(session, user_id)
             top_up = max(0, min(amount, cap - user.balance))
             await _write(session, user_id, top_up, key=key, kind=DAILY, reason=f"daily free credits {day.isoformat()}")
+            _note(session, "granted", DAILY, top_up)
             return await _add(session, user_id, top_up)
 
         return await self._once(key, user_id, DAILY, apply)
@@ -177,6 +182,8 @@ class Ledger:
         async def apply(session: AsyncSession) -> int:
             await _lock_user(session, held.user_id)
             await _write(session, held.user_id, amount, key=release_key(key), kind=kind, job_id=held.job_id)
+            if kind == SETTLE:
+                _note(session, "spent", "", -held.amount - amount)
             return await _add(session, held.user_id, amount)
 
         # Either release kind on the key counts as "already released".
@@ -199,10 +206,12 @@ class Ledger:
                     return (await _user(session, existing.user_id)).balance
             try:
                 async with self._sessions() as session, session.begin():
-                    return await apply(session)
+                    balance = await apply(session)
             except IntegrityError:
                 # Lost a race on the same key (PostgreSQL): the loop now finds the winner's line.
                 continue
+            credits_moved(session.info.pop(_MOVES, []))
+            return balance
         raise LedgerError(f"could not apply the operation with key {key!r}")
 
 
@@ -212,6 +221,11 @@ def _check_replay(existing: CreditEntry, user_id: int, kinds: tuple[str, ...]) -
             f"key {existing.idempotency_key!r} was used for a {existing.kind} of user {existing.user_id}, "
             f"not a {'/'.join(kinds)} of user {user_id}"
         )
+
+
+def _note(session: AsyncSession, direction: str, kind: str, amount: int) -> None:
+    """Remember a credit move for the metrics; counted only if the transaction commits."""
+    session.info.setdefault(_MOVES, []).append((direction, kind, amount))
 
 
 async def _entry(session: AsyncSession, key: str) -> CreditEntry | None:

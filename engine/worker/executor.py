@@ -17,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine import metrics
 from engine.errors import EngineError, JobCancelled
 from engine.events import JobEvent, RenderedClip
+from engine.logcontext import log_context
 from engine.queue.models import Job
 from engine.queue.settings import QueueSettings
 from engine.specs import parse_spec
@@ -79,7 +81,9 @@ class Executor:
                     self.publish(JobEvent(job_id=announce, stage="loading"))
                 started = time.perf_counter()
                 self.engine = self.engine_factory()
-                log.info("engine loaded in %.1f s", time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                metrics.pipeline_loaded(elapsed)
+                log.info("engine loaded in %.1f s", elapsed)
             return self.engine
 
     # --- one turn -------------------------------------------------------------------------------------
@@ -117,6 +121,7 @@ class Executor:
         for job_id in recovered.requeued:
             self.publish(JobEvent(job_id=job_id, stage="queued"))
         for job_id in recovered.failed:
+            metrics.job_finished("unknown", metrics.FAILED, reason="worker_lost")
             self.publish(JobEvent(job_id=job_id, stage="failed", error_code="worker_lost",
                                   error="the worker running this job stopped"))
         for job_id in recovered.cancelled:
@@ -140,7 +145,12 @@ class Executor:
 
     def _attempt(self, jobs: list[Job]) -> None:
         """One pipeline call for ``jobs``; raises :class:`_OutOfMemory` so the caller can split the batch."""
+        with log_context(**_about(jobs)):
+            self._attempt_in_context(jobs)
+
+    def _attempt_in_context(self, jobs: list[Job]) -> None:
         run = _BatchRun(self, jobs)
+        metrics.batch_started(jobs)
         run.announce()
         heartbeat = threading.Thread(target=run.heartbeat_forever, name="job-heartbeat", daemon=True)
         heartbeat.start()
@@ -148,7 +158,7 @@ class Executor:
             specs = [parse_spec(job.spec) for job in jobs]
             max_bytes = min((job.meta.get("max_bytes") for job in jobs if job.meta.get("max_bytes")), default=None)
             results = self.engine.run(specs, on_step=run.on_step, should_cancel=run.should_cancel,
-                                      max_bytes=max_bytes)
+                                      max_bytes=max_bytes, metadata=[{"job_id": str(job.id)} for job in jobs])
         except JobCancelled:
             run.stopped()
         except Exception as exc:  # noqa: BLE001  (every failure becomes a row and a plain message)
@@ -171,6 +181,7 @@ class Executor:
             log.error("jobs %s failed (%s): %r", [job.id for job in jobs], code, cause)
         for job in jobs:
             if self.store.fail(job.id, job.attempts, self.worker_id, error_code=code, error=message):
+                metrics.job_finished(job.op, metrics.FAILED, reason=code)
                 self.publish(JobEvent(job_id=job.id, stage="failed", error_code=code, error=message))
 
     def step_seconds(self, batch_key: str) -> float | None:
@@ -179,6 +190,7 @@ class Executor:
     def record_step(self, batch_key: str, seconds: float) -> None:
         old = self._step_s.get(batch_key)
         self._step_s[batch_key] = seconds if old is None else old + STEP_TIME_SMOOTHING * (seconds - old)
+        metrics.steps_per_second(batch_key.partition(":")[0], self._step_s[batch_key])
 
 
 class _BatchRun:
@@ -244,6 +256,7 @@ class _BatchRun:
             with self.lock:
                 attempt = self.active.pop(job_id, None)
             if attempt is not None and self.store.cancelled(job_id, attempt, self.executor.worker_id):
+                metrics.job_finished(self.jobs[job_id].op, metrics.CANCELLED)
                 self.executor.publish(JobEvent(job_id=job_id, stage="cancelled", error_code="cancelled"))
 
     # --- heartbeat (own thread) -------------------------------------------------------------------------
@@ -268,6 +281,7 @@ class _BatchRun:
             attempt = self.active.get(job_id)
             payload = [clip.model_dump(mode="json") for clip in clips]
             if attempt is not None and self.store.succeed(job_id, attempt, self.executor.worker_id, payload):
+                metrics.job_finished(self.jobs[job_id].op, metrics.SUCCEEDED, render_s=time.monotonic() - self.started)
                 self.executor.publish(JobEvent(job_id=job_id, stage="done", progress=1.0, step=self.total_steps,
                                                total_steps=self.total_steps, eta_s=0.0, clips=clips))
             else:
@@ -292,6 +306,7 @@ class _BatchRun:
     def fail_active(self, code: str, message: str) -> None:
         for job_id, attempt in list(self.active.items()):
             if self.store.fail(job_id, attempt, self.executor.worker_id, error_code=code, error=message):
+                metrics.job_finished(self.jobs[job_id].op, metrics.FAILED, reason=code)
                 self.executor.publish(JobEvent(job_id=job_id, stage="failed", error_code=code, error=message))
         self.active.clear()
 
@@ -311,6 +326,15 @@ def _free_accelerator_memory() -> None:
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
+
+
+def _about(jobs: list[Job]) -> dict[str, str | None]:
+    """The log context of a batch: its job ids, and its users and chats (several when batched)."""
+    chats = {f"{job.meta['platform']}:{job.meta['chat_id']}" for job in jobs if "chat_id" in job.meta
+             and "platform" in job.meta}
+    return {"job_id": ",".join(str(job.id) for job in jobs),
+            "user": ",".join(sorted({job.owner for job in jobs})),
+            "chat": ",".join(sorted(chats)) or None}
 
 
 def _discard(clips: list[RenderedClip]) -> None:

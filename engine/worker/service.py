@@ -25,6 +25,7 @@ from dramatiq import Message, Middleware
 from dramatiq.brokers.redis import RedisBroker
 
 from engine.events import JobEvent
+from engine.queue import presence
 from engine.queue.channels import DEFAULT_QUEUE_NAME, DRAMATIQ_NAMESPACE, WAKE_ACTOR, events_channel
 from engine.queue.settings import QueueSettings
 from engine.worker.claims import ClaimStore
@@ -142,6 +143,7 @@ class WorkerService:
         self.worker.queue_prefetch = self.config.threads
         self.worker.start()
         threading.Thread(target=self._sweep_forever, name="sweeper", daemon=True).start()
+        threading.Thread(target=self._beat_forever, name="presence", daemon=True).start()
         log.info("worker %s ready on queue %r", self.executor.worker_id, self.config.queue_name)
 
     def _sweep_forever(self) -> None:
@@ -150,6 +152,16 @@ class WorkerService:
                 self.sweep()
             except Exception:  # noqa: BLE001  (the next sweep tries again)
                 log.exception("sweep failed")
+
+    def _beat_forever(self) -> None:
+        """Tell the bot's ``/readyz`` this worker is alive (see :mod:`engine.queue.presence`)."""
+        while True:
+            try:
+                presence.beat(self.publish.client, self.config.queue_name, self.executor.worker_id)
+            except redis.RedisError:
+                log.warning("presence beat failed")
+            if self._stop.wait(presence.BEAT_INTERVAL_S):
+                return
 
     def sweep(self) -> None:
         """Requeue jobs of dead workers (sending them wake-ups); nudge the queue if waiting jobs have none."""
@@ -162,6 +174,10 @@ class WorkerService:
 
     def stop(self) -> None:
         self._stop.set()
+        try:
+            presence.leave(self.publish.client, self.config.queue_name, self.executor.worker_id)
+        except redis.RedisError:
+            log.warning("could not leave the worker presence set")
         if self.worker is not None:
             self.worker.stop()
         self.broker.close()

@@ -34,8 +34,30 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(package_name="reelbot")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """reelbot: make and edit short videos by chatting."""
+    _configure_logging(service=ctx.invoked_subcommand in SERVICES)
+
+
+#: Commands that run as services: they log at REELBOT_LOG_LEVEL; the others only warnings unless it is set.
+SERVICES = ("run", "worker")
+
+
+def _configure_logging(*, service: bool) -> None:
+    """Every command logs the same way (REELBOT_LOG_FORMAT), secrets redacted; a bad setting is reported later."""
+    import logging
+    import os
+
+    from reelbot.config import load_settings
+    from reelbot.logs import configure_from_environment, configure_from_settings
+
+    try:
+        configure_from_settings(load_settings())
+    except ConfigError:
+        configure_from_environment()  # the command itself says what is wrong with the configuration
+    if not service and "REELBOT_LOG_LEVEL" not in os.environ:
+        logging.getLogger().setLevel(logging.WARNING)  # a chat or a one-off command keeps its output clean
 
 
 def _register() -> None:

@@ -10,7 +10,7 @@ import sys
 import click
 
 from reelbot.cli import cli
-from reelbot.config import load_settings
+from reelbot.config import ConfigError, load_settings
 
 
 @cli.command("worker")
@@ -38,7 +38,8 @@ def worker(processes: int, threads: int, queue_name: str, heartbeat_interval: fl
         _serve(options)
         return
     context = multiprocessing.get_context("spawn")
-    children = [context.Process(target=_serve, args=(options,), name=f"reelbot-worker-{i}") for i in range(processes)]
+    children = [context.Process(target=_serve, args=({**options, "index": i},), name=f"reelbot-worker-{i}")
+                for i in range(processes)]
     for child in children:
         child.start()
 
@@ -58,9 +59,12 @@ def _serve(options: dict) -> None:
     """One worker process: load settings and the engine, then consume until told to stop."""
     from engine.queue.settings import queue_settings
     from engine.worker.service import DEFAULT_BROKER_HEARTBEAT_TIMEOUT_MS, WorkerConfig, WorkerService
+    from reelbot.logs import configure_from_settings
 
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_from_settings(settings)  # a spawned child starts with no logging configured
+    if settings.worker_metrics_port is not None:
+        _serve_metrics(settings.worker_metrics_port + options.get("index", 0))
     overrides = {name: value for name, value in (
         ("heartbeat_interval_s", options["heartbeat_interval"]),
         ("stale_after_s", options["stale_after"]),
@@ -81,6 +85,19 @@ def _serve(options: dict) -> None:
         from engine.runner import Engine
 
         return Engine.load(settings.model, device=settings.device, options=settings.engine,
-                           media_dir=settings.media_dir, limits=settings.limits)
+                           media_dir=settings.media_dir, limits=settings.limits, media=settings.media)
 
     WorkerService(config, load_engine).serve_forever()
+
+
+def _serve_metrics(port: int) -> None:
+    """This process's ``/metrics`` (jobs, render times, batch sizes, pipeline load time, GPU memory)."""
+    from prometheus_client import start_http_server
+
+    import engine.metrics  # noqa: F401  (registers the engine's metrics and the GPU memory collector)
+
+    try:
+        start_http_server(port)
+    except OSError as exc:
+        raise ConfigError(f"REELBOT_WORKER_METRICS_PORT: cannot listen on port {port} ({exc.strerror or exc})") from None
+    logging.getLogger(__name__).info("worker metrics on port %s", port)
