@@ -1,17 +1,19 @@
-"""The bot's error family.
+"""The bot's branch of reelbot's one error family (the root, :class:`ReelbotError`, lives in ``engine.errors``).
 
-``BotError`` is the root: anything the bot raises on purpose. ``UserError`` is the branch a person can act
-on; it carries a ``code`` and ``params`` instead of English text, because the conversation layer words it in
-the user's language. Anything else that escapes is an internal error and is never shown as a stack trace.
+``UserError`` is what a person can act on; it carries a ``code`` and ``params`` instead of English text,
+because the conversation layer words it in the user's language. Anything else that escapes is wrapped in
+:class:`InternalError` (``.original``) and is never shown as a stack trace.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from engine.errors import InternalError, ReelbotError
 
-class BotError(Exception):
-    """Root of every error the bot raises deliberately."""
+
+class BotError(ReelbotError):
+    """What the bot raises deliberately."""
 
 
 class UserError(BotError):
@@ -40,3 +42,6 @@ class InsufficientCredits(UserError):
     def missing(self) -> int:
         """Credits the user still needs for this job."""
         return max(self.price - self.balance, 0)
+
+
+__all__ = ["BotError", "InsufficientCredits", "InternalError", "ReelbotError", "UserError"]
