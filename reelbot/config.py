@@ -79,6 +79,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite+aiosqlite:///{DATA_DIR / 'reelbot.db'}")
     model: str = "embedded"
+    #: Image-to-text model for storyboard image cards: "embedded" (engine/models/captioner) or a directory / hub id.
+    captioner: str = "embedded"
     device: Literal["auto", "cuda", "cpu", "mps"] = "auto"
     media_dir: Path = DATA_DIR / "media"
     redis_url: str | None = None
