@@ -18,8 +18,16 @@ class CardSpec(BaseModel):
     prompt: str
 
 
+#: Below this confidence the rules are unsure: the dialogue may ask (two buttons) or a language model may be asked.
+UNSURE_BELOW = 0.7
+
+
 class Command(BaseModel):
-    """DESIGN.md's Command JSON. ``clips`` holds references such as ``"#12"`` or ``"current"``."""
+    """DESIGN.md's Command JSON. ``clips`` holds references such as ``"#12"`` or ``"current"``.
+
+    ``audio`` is the sound asked for (True "with sound", False "silent", None unsaid). ``confidence`` (0-1) is how
+    sure the reader was of the action; under ``UNSURE_BELOW`` the dialogue asks before spending credits.
+    """
 
     action: Action
     prompt: str | None = None
@@ -30,6 +38,12 @@ class Command(BaseModel):
     clips: list[str] = Field(default_factory=list)
     keep_seconds: float | None = None
     cards: list[CardSpec] | None = None
+    audio: bool | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence < UNSURE_BELOW
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json")

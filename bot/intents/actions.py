@@ -113,6 +113,17 @@ def asks_for_defaults(text: str) -> bool:
     return _DEFAULTS.search(text) is not None
 
 
+def cut_defaults(text: str) -> str:
+    """``text`` with "from now on", "默认" and the like cut out, so that "always use square" reads as "square"."""
+    return _DEFAULTS_WORDS.sub(lambda m: CUT * len(m.group(0)), text)
+
+
+_DEFAULTS_WORDS = re.compile(
+    rf"{_A0}(?:(?:set\s+|change\s+|make\s+)?(?:my\s+|the\s+)?defaults?(?:\s+(?:to|is|are|should\s+be))?|from\s+now\s+on|"
+    rf"always\s+(?:use|make|do)|by\s+default|i\s+prefer|prefer|everything|all\s+my\s+videos){_A1}"
+    r"|(?:把)?默认(?:的)?(?:改成|设成|设为|用|是|出)?|以后都用?|以后全部|以后一律|今后|一直用|我喜欢", _I)
+
+
 def _start(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^(?:" + "|".join(alternatives) + r")", _I)
 
@@ -122,7 +133,8 @@ _EXTEND = _start(
     rf"(?:continue|keep\s+going|go\s+on|carry\s+on|extend|lengthen|prolong|keep\s+it\s+going){_IT}",
     rf"make{_IT}\s+longer", r"longer", r"what\s+happens\s+(?:next|after(?:wards)?|then)", r"and\s+then\s+what",
     r"then\s+what", r"what'?s\s+next", r"next\s+scene", r"more\s+please", r"add\s+more", r"make\s+more",
-    r"再?(?:接着拍|接着|继续拍|继续|延长|加长|再长一点|长一点|往后拍|续拍|续写|延续|后面呢|然后呢|后来呢|接下来呢|接下来|下一段|再来一段)"
+    r"再?(?:接着拍|接着|继续拍|继续|延长|加长|再长一点|长一点|往后拍|续拍|续写|延续|后面呢|然后呢|后来呢|接下来呢|接下来|下一段|再来一段|"
+    r"后面(?:会)?(?:发生)?(?:了)?什么|然后(?:会)?(?:发生)?(?:了)?什么)"
     r"(?:下去|一下|一点)?(?:它|这个|这段)?",
 )
 _LOOP_START = _start(
@@ -136,7 +148,8 @@ _LOOP_START = _start(
 _LOOP_ANY = re.compile(rf"{_A0}loop(?:ing|able|ed)?{_A1}|循环|首尾相接", _I)
 _BLEND = re.compile(rf"{_A0}(?:blend|combine|merge|mix|join|stitch|splice|fuse|morph|connect|cross-?fade|"
                     rf"transition\s+(?:from|between)){_A1}(?:\s+(?:it|this|them|together))*"
-                    r"|(?:连起来|连接起来|连在一起|连接|合并|拼接|拼起来|接起来|融合|混合|合成|串起来|合在一起|放在一起)", _I)
+                    r"|(?:连起来|连接起来|连在一起|连接|合并|拼接|拼起来|接起来|接在一起|融合|混合|合成|串起来|串在一起|合在一起|放在一起|"
+                    r"衔接|过渡|淡入淡出|转场)", _I)
 _REMIX = _start(
     rf"(?:remix|re-?mix|redo|re-?do|re-?generate|regenerate|re-?roll|re-?make|re-?imagine|vary){_IT}",
     r"(?:try\s+again|again|another\s+(?:one|take|version)|one\s+more)",
@@ -169,16 +182,42 @@ def _rest(pattern: re.Pattern[str], text: str) -> str | None:
     return stripped[match.end():]
 
 
+#: Words that only say that a loop loops or that a clip goes on: "loop it endlessly", "carry on with the story".
+#: "seamlessly" and "smoothly" stay: they ask for a treatment of the seam.
+_LOOP_MODIFIERS = re.compile(
+    rf"{_A0}(?:endless(?:ly)?|forever|infinite(?:ly)?|seamless|smooth|continuous(?:ly)?|perfect(?:ly)?|"
+    rf"nicely|on\s+repeat|again\s+and\s+again|over\s+and\s+over|out\s+of|(?:a\s+)?loop(?:ing|ed|s)?|into|turn|make|"
+    rf"create|have|let|keep){_A1}|无限|一直|无缝|完美的?|不停(?:地)?|反复|播放|首尾相接|循环|让|做成?|变成|弄成|一个|起来", _I)
+_EXTEND_MODIFIERS = re.compile(
+    rf"{_A0}(?:(?:with\s+)?the\s+story|(?:by\s+)?(?:a\s+few|some|a\s+couple(?:\s+of)?|few)\s+(?:more\s+)?seconds|"
+    rf"a\s+(?:bit|little)(?:\s+(?:more|longer))?|more|longer|further|for\s+me){_A1}"
+    r"|故事|下去|一点|一些|一会儿?|(?:会|将)?发生(?:了)?什么|怎么样了|呢", _I)
+_EXTEND_ANY = re.compile(rf"{_A0}(?:continue|extend|lengthen|prolong|carry\s+on|keep\s+going){_A1}"
+                         r"|接着拍|继续拍?|延长|加长|续拍|接下来", _I)
+
+
+def _bare(text: str, modifiers: re.Pattern[str]) -> bool:
+    """Nothing but modifiers, pronouns, politeness and punctuation."""
+    from bot.intents.refs import cut_pronouns
+
+    return is_filler(modifiers.sub(" ", cut_pronouns(text).replace(CUT, " ")))
+
+
 def extend(text: str) -> str | None:
     """The words after "continue" / "接着拍" (maybe empty); None when the message does not ask to extend."""
-    return _rest(_EXTEND, text)
+    rest = _rest(_EXTEND, text)
+    if rest is not None:
+        return "" if _bare(rest, _EXTEND_MODIFIERS) else rest
+    if _EXTEND_ANY.search(text) and _bare(_EXTEND_ANY.sub(" ", text), _EXTEND_MODIFIERS):
+        return ""
+    return None
 
 
 def loop(text: str) -> str | None:
     rest = _rest(_LOOP_START, text)
     if rest is not None:
-        return rest
-    if _LOOP_ANY.search(text) and is_filler(_LOOP_ANY.sub(" ", text.replace(CUT, " "))):
+        return "" if _bare(rest, _LOOP_MODIFIERS) else rest
+    if _LOOP_ANY.search(text) and _bare(text, _LOOP_MODIFIERS):
         return ""
     return None
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.commands import CardSpec, Command
-from bot.intents import actions, recut, refs, request, settings, slash, storyboard
+from bot.intents import actions, filler, recut, refs, request, settings, slash, storyboard, utility
+from bot.intents import scene as scene_or_edit
 from bot.intents.text import CUT, is_filler, one_line, sanitize, tidy
 
 log = logging.getLogger(__name__)
 
 #: Past this length a message is a prompt: no utility phrase or settings-only message is that long.
 _UTILITY_MAX_CHARS = 160
+#: The confidence of a reading with an unmistakable cue (a slash command, a storyboard card, "keep the first 2s").
+_SURE = 0.95
 
 
 def parse(text: object, *, has_focus: bool = False, has_image: bool = False, has_video: bool = False) -> Command:
@@ -49,16 +53,19 @@ def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = Fal
     # 4. utility requests that are the whole message
     if len(line) <= _UTILITY_MAX_CHARS:
         clips, without_refs = refs.extract(line)
-        action = actions.utility(line, refs.cut_pronouns(without_refs))
+        action = actions.utility(line, refs.cut_pronouns(without_refs)) or utility.classify(without_refs)
         if action is not None:
             if action == "share":
-                return Command(action="share", clips=clips or (["current"] if focus else []))
-            return Command(action=action)
-        # 5. per-user defaults ("make my default vertical 720p", "默认竖屏高清")
+                return Command(action="share", clips=clips or (["current"] if focus else []), confidence=_SURE)
+            if action == "settings":
+                found, _ = settings.extract(actions.cut_defaults(line))
+                return Command(action="settings", confidence=_SURE, **found.fields())
+            return Command(action=action, confidence=_SURE)
+        # 5. per-user defaults ("make my default vertical 720p", "默认竖屏高清", "always use square")
         if actions.asks_for_defaults(line):
-            found, _ = settings.extract(line)
+            found, _ = settings.extract(actions.cut_defaults(line))
             if found.any():
-                return Command(action="settings", **found.fields())
+                return Command(action="settings", confidence=_SURE, **found.fields())
     # 6. a photo: animate it, the caption is the prompt
     if has_image:
         return _generate("animate", line)
@@ -66,41 +73,76 @@ def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = Fal
 
 
 def _sentence(line: str, *, focus: bool, has_video: bool = False) -> Command:
-    """Plain sentences: re-cut, blend, loop, extend, remix, settings, else generate."""
+    """Plain sentences: re-cut, blend, loop, extend, redo, remix, settings, else a new scene or an edit."""
     clips, text = refs.extract(line)
     keep, text = recut.extract(text, strong_only=not (focus or clips))
     found, text = settings.extract(text)
+    text = filler.strip(text)
     fields = found.fields()
     target = clips or (["current"] if focus else [])
     if keep is not None:
-        return Command(action="recut", clips=target, keep_seconds=keep, prompt=tidy(text), **fields)
+        return Command(action="recut", clips=target, keep_seconds=keep, prompt=_instruction(text), confidence=_SURE,
+                       **fields)
     blended = actions.blend(text)
     if blended is not None and not clips and is_filler(refs.cut_pronouns(blended).replace(CUT, " ")):
         return Command(action="blend", clips=target, **fields)  # "blend it": the dialogue asks with what
     if blended is not None and clips:
         with_current = focus and (refs.has_pronoun(text) or len(clips) == 1)
         members = (["current"] if with_current else []) + clips
-        return Command(action="blend", clips=members, prompt=tidy(refs.cut_pronouns(blended)), **fields)
+        return Command(action="blend", clips=members, prompt=tidy(refs.cut_pronouns(blended)), confidence=_SURE,
+                       **fields)
     rest = actions.loop(text)
     if rest is not None:
-        return Command(action="loop", clips=target, prompt=tidy(refs.cut_pronouns(rest)), **fields)
+        return Command(action="loop", clips=target, prompt=tidy(refs.cut_pronouns(rest)), confidence=_SURE, **fields)
     rest = actions.extend(text)
     if rest is not None:
-        return Command(action="extend", clips=target, prompt=tidy(refs.cut_pronouns(rest)), **fields)
-    rest = actions.remix(text)
-    if rest is not None and (focus or clips):
-        return Command(action="remix", clips=target, prompt=tidy(rest), **fields)
+        return Command(action="extend", clips=target, prompt=tidy(refs.cut_pronouns(rest)), confidence=_SURE,
+                       **fields)
+    if focus or clips:
+        rest = scene_or_edit.redo(text)
+        if rest is None:
+            rest = actions.remix(text)
+        if rest is not None:
+            return _redo(rest, clips=clips, target=target, fields=fields)
     prompt = tidy(text)
     scene = _scene(text)
     if prompt is None or scene is None or _only_pronouns(text):
         if clips or (focus and refs.has_pronoun(line) and not found.any()):
-            return Command(action="remix", clips=target, prompt=None, **fields)
+            return Command(action="remix", clips=target, prompt=None, confidence=0.8, **fields)
         if found.any():
-            return Command(action="settings", **fields)
-        return Command(action="help")
-    if clips or has_video or (focus and actions.looks_like_edit(text)):
-        return Command(action="remix", clips=target, prompt=prompt, **fields)
-    return Command(action="generate", prompt=scene, **fields)
+            return Command(action="settings", confidence=0.8, **fields)
+        return Command(action="help", confidence=0.8)
+    if clips or has_video:
+        return Command(action="remix", clips=target, prompt=prompt, confidence=0.9 if clips else 0.8, **fields)
+    if focus:
+        reading = scene_or_edit.read(text)
+        if reading.edit:
+            return Command(action="remix", clips=target, prompt=prompt, confidence=reading.confidence, **fields)
+        return Command(action="generate", prompt=scene, confidence=reading.confidence, **fields)
+    return Command(action="generate", prompt=scene, confidence=_SURE, **fields)
+
+
+def _redo(rest: str, *, clips: list[str], target: list[str], fields: dict) -> Command:
+    """"do that again but in 1080p", "再来一次", "remix it at night": the clip in focus once more, maybe changed
+    (``rest`` is what follows the redo words); a full new description after them ("another one: a red kite")
+    is a new clip instead."""
+    if _only_pronouns(rest):
+        return Command(action="remix", clips=target, prompt=None, confidence=_SURE, **fields)
+    reading = scene_or_edit.read(rest)
+    if not clips and not reading.edit and reading.confidence >= 0.85:
+        return Command(action="generate", prompt=_scene(rest), confidence=reading.confidence, **fields)
+    return Command(action="remix", clips=target, prompt=_instruction(rest), confidence=0.85, **fields)
+
+
+def _instruction(text: str) -> str | None:
+    """An edit instruction: tidied, without the joiner that tied it to a removed phrase ("but slower")."""
+    tidied = tidy(text)
+    if tidied is None:
+        return None
+    return tidy(_LEADING_JOINER.sub("", tidied)) or tidied
+
+
+_LEADING_JOINER = re.compile(r"^(?:(?:but|and|with|then|just|also|so|,)\s+|(?:但是|但|而且|并且|然后|再|，))+", re.IGNORECASE)
 
 
 def _only_pronouns(text: str) -> bool:
@@ -109,7 +151,7 @@ def _only_pronouns(text: str) -> bool:
 
 def _generate(action: str, line: str) -> Command:
     found, text = settings.extract(line)
-    return Command(action=action, prompt=_scene(text), **found.fields())
+    return Command(action=action, prompt=_scene(filler.strip(text)), confidence=_SURE, **found.fields())
 
 
 def _scene(text: str) -> str | None:

@@ -25,9 +25,9 @@ _STRONG = [
     (re.compile(p, re.IGNORECASE), needs)
     for p, needs in (
         (rf"{_A0}(?:re-?cut\s+(?:it\s+|this\s+)?(?:at|after|from)\s+|(?:keep|keeping|preserve|retain|hold)\s+"
-         rf"(?:only\s+)?(?:the\s+)?(?:first|opening|initial)?\s*){_N}{_SEC_EN}(?:\s+(?:of\s+(?:it|this|the\s+clip))?"
+         rf"(?:only\s+)?(?:the\s+)?(?:first|opening|initial)?\s*){_N}{_SEC_EN}(?:\s+(?:of\s+(?:it|this|the\s+clip|{CUT}+))?"
          rf"(?:\s*(?:as\s+is|unchanged|the\s+same))?)?{_THEN}", ("keep", "preserve", "retain", "hold", "cut")),
-        (rf"(?:保留|保持|留下|留着)\s*(?:前面?的?|开头的?|开始的?)?\s*{_N}{_SEC_ZH}(?:的?(?:内容|画面|部分))?(?:不变)?"
+        (rf"(?:保留|保持|留下|留着)\s*(?:{CUT}+的?)?\s*(?:前面?的?|开头的?|开始的?)?\s*{_N}{_SEC_ZH}(?:的?(?:内容|画面|部分))?(?:不变)?"
          rf"{_THEN}", ("保", "留")),
         (rf"前面?\s*{_N}{_SEC_ZH}\s*(?:的?(?:内容|画面|部分))?\s*(?:保留|保持不变|不变|不动|别动|留着|保持){_THEN}", ("前",)),
     )
@@ -38,7 +38,8 @@ _WEAK = [
         (rf"{_A0}(?:(?:after|from|at)\s+(?:the\s+)?{_N}{_SEC_EN}(?:\s+mark)?(?:\s+on)?){_THEN}",
          ("after", "from", "at")),
         (rf"{_A0}(?:starting|beginning)\s+(?:at|from)\s+{_N}{_SEC_EN}{_THEN}", ("start", "begin")),
-        (rf"从\s*第?\s*{_N}{_SEC_ZH}\s*(?:开始|起|以后|之后)?(?:[,，]\s*)?{_THEN}", ("从",)),
+        (rf"从\s*第?\s*{_N}{_SEC_ZH}\s*(?:开始|起|以后|之后|处)?\s*(?:重剪|重新剪|剪开|重拍)?(?:[,，:：]\s*)?{_THEN}",
+         ("从",)),
         (rf"{_N}{_SEC_ZH}\s*(?:之后|以后|后)(?:[,，]\s*)?{_THEN}", ("后",)),
     )
 ]

@@ -1,4 +1,4 @@
-"""Settings said anywhere in a message: aspect, resolution, duration, number of variations.
+"""Settings said anywhere in a message: aspect, resolution, duration, number of variations, sound.
 
 Each reader finds its words, records the value and blanks the words out (``CUT`` of the same length, so
 positions stay comparable: when a message names a field twice, the later mention wins, as in "vertical...
@@ -11,8 +11,12 @@ Decisions:
 - variations: 1, 2 or 4. Other counts are rounded down to the nearest of these (3 -> 2, 6 -> 4); zero is ignored.
 - resolution: 4K, 1440p, UHD and "超清" ask for more than we render and are read as 1080p.
 - "portrait", "landscape" and "square" are also scene words ("a portrait of a queen", "a town square"), so they
-  count only with a qualifier ("in portrait", "landscape mode", "square format") or when the message is little
-  else ("square please", "make it landscape"). "vertical", "widescreen", "9:16", "竖屏", "横屏" always count.
+  count only with a qualifier ("in portrait", "landscape mode", "square format"), when they stand as a clause of
+  their own ("square, 10s: koi in a pond", "..., square") or when the message is little else ("square please",
+  "make it landscape"). "vertical", "widescreen", "9:16", "竖屏", "横屏" always count.
+- sound (``audio``): "no sound", "without audio", "静音", "不要声音" -> False; "with sound", "有声音" -> True.
+  "silent" and "muted" describe scenes too ("a silent forest"), so they count only as a clause of their own
+  ("a dog barking, silent") or before "video"/"clip"/"version".
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class Settings:
     resolution: str | None = None
     duration: int | None = None
     variations: int | None = None
+    audio: bool | None = None
     _at: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def set(self, name: str, value: object, position: int) -> None:
@@ -43,11 +48,11 @@ class Settings:
             self._at[name] = position
 
     def any(self) -> bool:
-        return any(v is not None for v in (self.aspect, self.resolution, self.duration, self.variations))
+        return any(v is not None for v in (self.aspect, self.resolution, self.duration, self.variations, self.audio))
 
     def fields(self) -> dict[str, object]:
         return {"aspect": self.aspect, "resolution": self.resolution, "duration": self.duration,
-                "variations": self.variations}
+                "variations": self.variations, "audio": self.audio}
 
 
 def clamp_duration(seconds: float | None) -> int | None:
@@ -77,7 +82,12 @@ def _ratio(a: str, b: str) -> str:
     return rf"(?<![\d:.]){a}\s*(?:[:：x×/比]|\s+by\s+)\s*{b}(?![\d:])"
 
 
+#: A word standing as a clause of its own: after the start or a comma, before a comma or the end.
+_CLAUSE_START = r"(?:^|(?<=[,，;；:：(（]))\s*"
+_CLAUSE_END = r"(?=\s*(?:[,，;；:：.。!！)）]|$))"
+
 _I = re.IGNORECASE
+_BARE_VALUES = {"portrait": "9:16", "landscape": "16:9", "square": "1:1"}
 _Reader = tuple[re.Pattern[str], str, Callable[[re.Match[str]], object], tuple[str, ...]]
 
 
@@ -97,10 +107,15 @@ _MOMENT_BEFORE = re.compile(
 _MOMENT_AFTER = re.compile(r"\s*(?:后|之后|以后|开始|起|时|处|的时候|内|之内|之前|以前|前|mark|in\b|into\b|later|after)", _I)
 
 
+#: "延长到15秒", "extend it to 15 seconds": a length asked for, not a moment.
+_LENGTH_TO = re.compile(r"(?:延长|加长|拉长|增加|变成|改成|剪成|做成)到?\s*$|(?:extend|lengthen|stretch)\w*\s+(?:it\s+)?to\s*$", _I)
+
+
 def _duration(multiplier: float, bare_s: bool = False) -> Callable[[re.Match[str]], int | None]:
     def read(m: re.Match[str]) -> int | None:
         before = m.string[max(0, m.start() - 16): m.start()]
-        if _MOMENT_BEFORE.search(before) or _MOMENT_AFTER.match(m.string, m.end()):
+        moment = _MOMENT_BEFORE.search(before) and not _LENGTH_TO.search(before)
+        if moment or _MOMENT_AFTER.match(m.string, m.end()):
             return None
         value = numbers.to_number(m.group("n"))
         if value is None:
@@ -139,6 +154,8 @@ _READERS: list[_Reader] = [
     (re.compile(r"竖屏|竖版|竖向|竖幅|竖构图|竖着的?"), "aspect", _const("9:16"), ("竖",)),
     (re.compile(r"横屏|横版|横向|横幅|宽屏|横构图|横着的?"), "aspect", _const("16:9"), ("横", "宽屏")),
     (re.compile(r"(?<!长)(?:正方形|方形|方屏|方版)(?!的[^\s，,。视画])"), "aspect", _const("1:1"), ("方",)),
+    (re.compile(rf"{_CLAUSE_START}(?:square|portrait|landscape){_CLAUSE_END}", _I), "aspect",
+     lambda m: _BARE_VALUES[m.group(0).strip(" ,，;；:：(（").lower()], ("square", "portrait", "landscape")),
     # resolution (the longer names first)
     (re.compile(rf"(?<!\d)(?:1080|1440|2160)\s*[pP]{_A1}|{_A0}(?:full[\s-]*hd|fhd|uhd|4k|8k|ultra[\s-]*hd|"
                 rf"high[\s-]*res(?:olution)?|max(?:imum)?\s+(?:quality|resolution)){_A1}", _I),
@@ -157,6 +174,18 @@ _READERS: list[_Reader] = [
      ("version", "variation", "variant", "take", "option", "alternative", "output")),
     (re.compile(rf"(?:出|来|做|生成|给我)?{_N_ZH}\s*(?:个|种|款|条|段)?\s*(?:不同的?)?\s*(?:版本|变体|方案|选项|变化|版(?!本))"),
      "variations", lambda m: round_variations(numbers.to_number(m.group("n"))), ("版", "变体", "方案", "选项", "变化")),
+    # sound: "off" before "on", so that "不要声音" is read before the "要声音" inside it
+    (re.compile(rf"{_A0}(?:(?:with\s+)?no\s+(?:sound|audio)(?:\s+effects)?|without\s+(?:any\s+)?(?:sound|audio)"
+                rf"(?:\s+effects)?|(?:sound|audio)\s+off|mute\s+(?:it|the\s+(?:sound|audio))){_A1}"
+                rf"|{_CLAUSE_START}(?:silent(?:ly)?|muted?|in\s+silence){_CLAUSE_END}"
+                rf"|{_A0}(?:silent|muted){_VIDEO_AFTER}", _I), "audio", _const(False),
+     ("sound", "audio", "silen", "mute")),
+    (re.compile(r"静音|无声(?!的)|(?:不要|没有|去掉|关掉|关闭|不带|不用|别要?|无)(?:任何)?(?:声音|音频|音效|配乐)"), "audio",
+     _const(False), ("静", "无", "不", "没", "去", "关", "别")),
+    (re.compile(rf"{_A0}(?:with\s+(?:the\s+)?(?:sound|audio)(?:\s+effects)?|(?:sound|audio)\s+on|add\s+(?:some\s+)?"
+                rf"(?:sound|audio)(?:\s+effects)?|with\s+sfx){_A1}", _I), "audio", _const(True),
+     ("sound", "audio", "sfx")),
+    (re.compile(r"(?:有|带|加上?|配上?|要|开)(?:声音|音频|音效)|声音(?:开着|打开)"), "audio", _const(True), ("声", "音")),
     # duration
     (re.compile(rf"{_A0}(?:(?:for|lasting|about|around|of)\s+)?{_N_EN}\s*-?\s*(?:seconds?|secs?)(?:\s+long)?{_A1}",
                 _I), "duration", _duration(1), ("sec",)),
@@ -170,7 +199,6 @@ _READERS: list[_Reader] = [
 ]
 
 _BARE_AMBIGUOUS = re.compile(rf"{_A0}(portrait|landscape|square){_A1}", _I)
-_BARE_VALUES = {"portrait": "9:16", "landscape": "16:9", "square": "1:1"}
 
 
 def extract(text: str) -> tuple[Settings, str]:

@@ -45,3 +45,9 @@ def test_the_parse_path_imports_no_torch_diffusers_or_database():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_parse_prints_the_sound_asked_for_and_how_sure_it_is():
+    command = json.loads(_run("a dog barking, no sound").stdout)
+    assert (command["action"], command["prompt"], command["audio"]) == ("generate", "a dog barking", False)
+    assert 0.0 <= command["confidence"] <= 1.0
