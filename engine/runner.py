@@ -21,7 +21,7 @@ from engine.media import MediaLimits, encode_mp4, interpolate, thumbnail
 from engine.media.provenance import clip_metadata
 from engine.media.watermark import draw_watermark
 from engine.options import EngineOptions, MediaOptions
-from engine.pipelines import LTXFamily, estimate_calls, operations
+from engine.pipelines import RenderPlan, operations, plan
 from engine.pipelines.family import Family
 from engine.specs import Generate
 from engine.store import LocalMediaStore
@@ -62,11 +62,10 @@ class Engine:
         media: MediaOptions | None = None,
     ) -> "Engine":
         """Load the model once (``from_pretrained``); the returned engine stays warm for every job."""
-        from engine.loading import load_pipeline
+        from engine.loading import load_family
 
-        pipe, profile = load_pipeline(model, device, options, media_dir=media_dir)
-        return cls(LTXFamily(pipe, profile), media_dir=media_dir, options=options, limits=limits, model_id=model,
-                   media=media)
+        family = load_family(model, device, options, media_dir=media_dir)  # LTX or Wan, from model_index.json
+        return cls(family, media_dir=media_dir, options=options, limits=limits, model_id=model, media=media)
 
     @property
     def pipeline_calls(self) -> int:
@@ -82,8 +81,12 @@ class Engine:
         return f"{spec.op}:{digest}"
 
     def total_steps(self, spec) -> int:
-        """Denoising steps this job reports through ``on_step`` when run alone."""
-        return self._steps([self._generated(spec)])
+        """Denoising steps this job reports through ``on_step`` when run alone: its render plan's total."""
+        return self.plan([self._generated(spec)]).steps
+
+    def plan(self, specs: list) -> RenderPlan:
+        """Every pass ``specs`` run together will make (from the specs alone), with its steps."""
+        return plan(self.family, specs)
 
     def _generated(self, spec):
         """The spec as the model makes it: at the profile's generation fps when that is below the requested."""
@@ -91,11 +94,6 @@ class Engine:
         if fps is None or fps >= spec.settings.fps:
             return spec
         return spec.model_copy(update={"settings": spec.settings.model_copy(update={"fps": fps})})
-
-    def _steps(self, specs: list) -> int:
-        spec = specs[0]
-        denoise = getattr(spec, "strength", 1.0) if spec.op == "remix" else 1.0
-        return estimate_calls(self.family.profile, specs) * self.family.steps_per_pass(denoise)
 
     def run(
         self,
@@ -112,7 +110,9 @@ class Engine:
         """
         wanted, specs = specs, [self._generated(spec) for spec in specs]
         groups = self._groups(specs)
-        total = sum(self._steps([specs[i] for i in group]) for group in groups)
+        # One plan per group, made once: it gives the progress total and is what the operations render.
+        plans = [self.plan([specs[i] for i in group]) for group in groups]
+        total = sum(p.steps for p in plans)
         done = 0
 
         def step() -> None:
@@ -127,13 +127,13 @@ class Engine:
             raise JobCancelled()
         ctx = operations.OpContext(family=self.family, limits=self.limits, on_step=step)
         results: list[list[RenderedClip] | None] = [None] * len(specs)
-        for group in groups:
+        for group, group_plan in zip(groups, plans):
             group_specs = [specs[i] for i in group]
             seeds = [self._seeds(spec) for spec in group_specs]
             if group_specs[0].op == "generate":
-                videos = operations.generate(ctx, group_specs, seeds)
+                videos = operations.generate(ctx, group_specs, seeds, group_plan)
             else:
-                videos = [operations.OPERATIONS[group_specs[0].op](ctx, group_specs[0], seeds[0])]
+                videos = [operations.OPERATIONS[group_specs[0].op](ctx, group_specs[0], seeds[0], group_plan)]
             for index, spec, spec_seeds, spec_videos in zip(group, group_specs, seeds, videos):
                 fps = wanted[index].settings.fps
                 tags = metadata[index] if metadata else {}
@@ -142,8 +142,6 @@ class Engine:
                                   {**tags, "variation": str(variation)})
                     for variation, (video, seed) in enumerate(zip(spec_videos, spec_seeds))
                 ]
-        if on_step is not None and done < total:
-            on_step(total, total)
         return [clips or [] for clips in results]
 
     def _groups(self, specs: list) -> list[list[int]]:

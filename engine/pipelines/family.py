@@ -40,6 +40,8 @@ class PassRequest:
     #: Video-to-video: the frames to start from (``(num_frames, H, W, 3)``) and how much to change them.
     init_video: np.ndarray | None = None
     denoise_strength: float = 1.0
+    #: Denoising steps this call runs, as the render plan says (None: the profile's); ``on_step`` runs once each.
+    num_inference_steps: int | None = None
 
     def single(self, index: int) -> "PassRequest":
         return replace(
@@ -67,9 +69,18 @@ class Family(ABC):
                 f"the {self.name} model family cannot do '{operation}'; it can do: {', '.join(sorted(self.operations))}"
             )
 
-    def steps_per_pass(self, denoise_strength: float = 1.0) -> int:
-        steps = self.profile.num_inference_steps
-        return steps if denoise_strength >= 1.0 else max(1, min(int(steps * denoise_strength), steps))
+    def pass_steps(self, *, video_to_video: bool = False, denoise_strength: float = 1.0) -> int:
+        """Denoising steps one pass runs (the render plan's count; ``render`` must run exactly this many).
+
+        The default is the profile's steps for every pass, video-to-video included: a family whose pipeline
+        cuts its schedule by ``denoise_strength`` lengthens the schedule so that many remain (see
+        ``ltx.video_to_video_timesteps``).
+        """
+        return self.profile.num_inference_steps
+
+    def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:
+        """Whether several shots may share one call; ``late_conditions``: something is pinned after frame 0."""
+        return not late_conditions
 
     @abstractmethod
     def render(self, request: PassRequest, on_step: Callable[[], None]) -> np.ndarray:

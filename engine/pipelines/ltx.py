@@ -41,6 +41,11 @@ class LTXFamily(Family):
     name = "LTX-Video"
     operations = frozenset({"generate", "animate", "remix", "recut", "extend", "blend", "loop", "storyboard"})
 
+    def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:
+        # diffusers concatenates conditions placed after frame 0 with a batch of one only, and noises given
+        # latents with a per-video sigma that does not broadcast over a batch of several.
+        return not (late_conditions or video_to_video)
+
     def __init__(self, pipe, profile: NativeProfile) -> None:
         super().__init__(profile)
         self.pipe = pipe
@@ -54,7 +59,7 @@ class LTXFamily(Family):
         conditions = [self._condition(c) for c in request.conditions] or None
         # 2. Video-to-video starts from the source's latents, noised to ``denoise_strength``.
         latents = self._encode(request) if request.init_video is not None else None
-        steps = self.profile.num_inference_steps
+        steps = request.num_inference_steps or self.profile.num_inference_steps
         timesteps = video_to_video_timesteps(steps, request.denoise_strength) if latents is not None and request.denoise_strength < 1 else None
         guidance_scale = self.profile.guidance_scale
 

@@ -1,7 +1,9 @@
 """The eight operations, each one readable function with diffusers' numbered shape.
 
-Every function takes the family, a spec and its seeds (one per variation) and returns one ``uint8`` frame
-array per variation, already at exactly ``settings.output_size`` and ``round(duration_s * fps)`` new frames.
+Every function takes the family, a spec, its seeds (one per variation) and the job's :class:`RenderPlan`
+(``engine/pipelines/plan.py``, made once from the spec), renders exactly the plan's passes, and returns one
+``uint8`` frame array per variation, already at exactly ``settings.output_size`` and ``round(duration_s * fps)``
+new frames.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from engine.errors import EngineError
 from engine.media import MediaLimits, fit_frames, load_image, load_video, retime
 from engine.media.frames import fit_frame
 from engine.pipelines.family import Family, PassRequest
+from engine.pipelines.plan import PlannedTimeline, RenderPlan, card_starts, num_frames
 from engine.pipelines.timeline import Shot, Timeline, render_timeline
 from engine.specs import Animate, Blend, Extend, Generate, Loop, Recut, Remix, Settings, Storyboard
 
@@ -27,11 +30,6 @@ class OpContext:
     on_step: Callable[[], None]
 
 
-def num_frames(settings: Settings, seconds: float | None = None) -> int:
-    """Frames delivered for ``seconds`` (default: the clip's duration) at the clip's fps."""
-    return max(1, round((settings.duration_s if seconds is None else seconds) * settings.fps))
-
-
 def native_size(family: Family, settings: Settings) -> tuple[int, int]:
     return family.profile.native_size(settings.resolution, settings.aspect)
 
@@ -41,9 +39,17 @@ def _shots(family: Family, prompt: str, negative: str | None, seeds: list[int], 
     return [Shot(prompts=prompts or [(0, prompt)], negative_prompt=negative, seed=seed) for seed in seeds]
 
 
-def _timeline(family: Family, settings: Settings, frames: int, **anchors) -> Timeline:
+def _timeline(family: Family, settings: Settings, planned: PlannedTimeline, **anchors) -> Timeline:
+    """The planned timeline with its media; refused if the media do not have the shape the plan was made for."""
     width, height = native_size(family, settings)
-    return Timeline(num_frames=frames, width=width, height=height, fps=settings.fps, **anchors)
+    timeline = Timeline(num_frames=planned.layout.num_frames, width=width, height=height, fps=settings.fps, **anchors)
+    if timeline.layout != planned.layout:
+        raise EngineError(f"the render plan was made for {planned.layout}, the media give {timeline.layout}")
+    return timeline
+
+
+def _render(ctx: OpContext, timeline: Timeline, planned: PlannedTimeline, shots: list[Shot]) -> list[np.ndarray]:
+    return render_timeline(ctx.family, timeline, shots, ctx.on_step, list(planned.passes))
 
 
 def _deliver(videos: list[np.ndarray], settings: Settings) -> list[np.ndarray]:
@@ -61,10 +67,17 @@ def _native(family: Family, settings: Settings, frames: np.ndarray) -> np.ndarra
     return fit_frames(frames, native_size(family, settings))
 
 
+def _tail(frames: np.ndarray, count: int) -> np.ndarray:
+    """The last ``count`` frames; a shorter clip holds its first frame in front (the plan counted ``count``)."""
+    if len(frames) >= count:
+        return frames[len(frames) - count :]
+    return np.concatenate([np.repeat(frames[:1], count - len(frames), axis=0), frames])
+
+
 # --- the operations -------------------------------------------------------------------------------------------
 
 
-def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]]) -> list[list[np.ndarray]]:
+def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]], plan: RenderPlan) -> list[list[np.ndarray]]:
     """Text to video; several specs with the same settings share every batched pass."""
     # 1. Check inputs: one batch shares a size and length.
     settings = specs[0].settings
@@ -76,7 +89,8 @@ def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]]) -> l
     shots = [shot for spec, spec_seeds in zip(specs, seeds)
              for shot in _shots(ctx.family, spec.prompt, spec.negative_prompt, spec_seeds)]
     # 3. Call.
-    videos = render_timeline(ctx.family, _timeline(ctx.family, settings, num_frames(settings)), shots, ctx.on_step)
+    (planned,) = plan.timelines
+    videos = _render(ctx, _timeline(ctx.family, settings, planned), planned, shots)
     # 4. Post-process: exact size, split back per spec.
     videos = _deliver(videos, settings)
     out, start = [], 0
@@ -86,122 +100,140 @@ def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]]) -> l
     return out
 
 
-def animate(ctx: OpContext, spec: Animate, seeds: list[int]) -> list[np.ndarray]:
+def animate(ctx: OpContext, spec: Animate, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """Image (+ text) to video: the image pinned at frame 0."""
+    # 1. Check inputs and load the image.
     ctx.family.require("animate")
     image = load_image(spec.image, ctx.limits)
     first = fit_frame(image, native_size(ctx.family, spec.settings))
-    timeline = _timeline(ctx.family, spec.settings, num_frames(spec.settings), keyframes={0: first})
-    videos = render_timeline(ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds), ctx.on_step)
+    # 2. Call.
+    (planned,) = plan.timelines
+    timeline = _timeline(ctx.family, spec.settings, planned, keyframes={0: first})
+    videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
+    # 3. Post-process.
     return _deliver(videos, spec.settings)
 
 
-def remix(ctx: OpContext, spec: Remix, seeds: list[int]) -> list[np.ndarray]:
+def remix(ctx: OpContext, spec: Remix, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """Change a clip by a sentence: the source's latents noised to ``strength`` and denoised toward the prompt."""
+    # 1. Check inputs and load the source at the clip's length (its last frame held if short).
     ctx.family.require("remix")
-    frames = num_frames(spec.settings)
+    (planned,) = plan.timelines
     source = load_video(spec.source, ctx.limits)
-    source_frames = retime(source.frames, source.fps, spec.settings.fps, frames)  # holds the last frame if short
+    source_frames = retime(source.frames, source.fps, spec.settings.fps, planned.layout.num_frames)
+    # 2. Call.
     timeline = _timeline(
-        ctx.family, spec.settings, frames,
+        ctx.family, spec.settings, planned,
         init_video=_native(ctx.family, spec.settings, source_frames), denoise_strength=spec.strength,
     )
-    videos = render_timeline(ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds), ctx.on_step)
+    videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
+    # 3. Post-process.
     return _deliver(videos, spec.settings)
 
 
-def recut(ctx: OpContext, spec: Recut, seeds: list[int]) -> list[np.ndarray]:
+def recut(ctx: OpContext, spec: Recut, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """Keep the first ``keep_seconds`` verbatim and regenerate the rest, continuing from the kept tail."""
+    # 1. Check inputs: the source must hold what is kept (keeping more than there is would silently keep less).
     ctx.family.require("recut")
     source = _source(ctx, spec.source, spec.settings)
     keep = num_frames(spec.settings, spec.keep_seconds)
-    if keep > len(source):  # keeping more than there is would silently keep less: refuse instead
+    if keep > len(source):
         raise EngineError(
             f"cannot keep {spec.keep_seconds:g} s of a clip that is only {len(source) / spec.settings.fps:g} s long",
             code="bad_input",
         )
     kept = source[:keep]
-    total = num_frames(spec.settings)
-    context = _native(ctx.family, spec.settings, kept[-ctx.family.profile.overlap_frames :])
-    timeline = _timeline(ctx.family, spec.settings, total - len(kept), context=context)
-    videos = render_timeline(ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds), ctx.on_step)
+    # 2. Call: continue from the kept tail.
+    (planned,) = plan.timelines
+    context = _native(ctx.family, spec.settings, _tail(kept, planned.layout.context_frames))
+    timeline = _timeline(ctx.family, spec.settings, planned, context=context)
+    videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
+    # 3. Post-process: the kept frames, then the new ones.
     return [np.concatenate([kept, video]) for video in _deliver(videos, spec.settings)]
 
 
-def extend(ctx: OpContext, spec: Extend, seeds: list[int]) -> list[np.ndarray]:
+def extend(ctx: OpContext, spec: Extend, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """The source plus ``duration_s`` seconds that continue from its last frames."""
+    # 1. Check inputs and load the source.
     ctx.family.require("extend")
     source = _source(ctx, spec.source, spec.settings)
-    context = _native(ctx.family, spec.settings, source[-ctx.family.profile.overlap_frames :])
-    timeline = _timeline(ctx.family, spec.settings, num_frames(spec.settings), context=context)
-    videos = render_timeline(ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds), ctx.on_step)
+    # 2. Call: continue from the source's tail.
+    (planned,) = plan.timelines
+    context = _native(ctx.family, spec.settings, _tail(source, planned.layout.context_frames))
+    timeline = _timeline(ctx.family, spec.settings, planned, context=context)
+    videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
+    # 3. Post-process: the source, then the continuation.
     return [np.concatenate([source, video]) for video in _deliver(videos, spec.settings)]
 
 
-def blend(ctx: OpContext, spec: Blend, seeds: list[int]) -> list[np.ndarray]:
+def blend(ctx: OpContext, spec: Blend, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """A transition that starts where clip A ends (A's tail at frame 0) and ends where B starts (B's head last)."""
+    # 1. Check inputs and load both clips.
     ctx.family.require("blend")
     clip_a = _source(ctx, spec.source, spec.settings)
     clip_b = _source(ctx, spec.source_b, spec.settings)
+    # 2. Call.
+    (planned,) = plan.timelines
     timeline = _timeline(
-        ctx.family, spec.settings, num_frames(spec.settings),
-        context=_native(ctx.family, spec.settings, clip_a[-ctx.family.profile.overlap_frames :]),
+        ctx.family, spec.settings, planned,
+        context=_native(ctx.family, spec.settings, _tail(clip_a, planned.layout.context_frames)),
         last_frame=_native(ctx.family, spec.settings, clip_b[:1])[0],
     )
-    videos = render_timeline(ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds), ctx.on_step)
+    videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
+    # 3. Post-process.
     return _deliver(videos, spec.settings)
 
 
-def loop(ctx: OpContext, spec: Loop, seeds: list[int]) -> list[np.ndarray]:
+def loop(ctx: OpContext, spec: Loop, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """A loop that closes: the same frame pinned at both ends; the duplicate end frame is dropped."""
     ctx.family.require("loop")
-    width, height = native_size(ctx.family, spec.settings)
-    # 1. The frame the loop starts and ends on: the source's first, or a keyframe made from the prompt.
+    # 1. The frame the loop starts and ends on: the source's first, or a still drawn from the prompt.
     if spec.source:
         anchors = [_native(ctx.family, spec.settings, _source(ctx, spec.source, spec.settings)[:1])[0]] * len(seeds)
     else:
-        anchors = list(_keyframes(ctx, spec.prompt, spec.negative_prompt, seeds, width, height))
-    # 2. One timeline per anchor (frames + 1, since the repeated anchor at the end is dropped).
+        anchors = list(_stills(ctx, spec.prompt, spec.negative_prompt, seeds, spec.settings, plan))
+    # 2. One timeline per anchor.
     out = []
-    for anchor, seed in zip(anchors, seeds):
-        timeline = _timeline(
-            ctx.family, spec.settings, num_frames(spec.settings) + 1, keyframes={0: anchor}, last_frame=anchor
-        )
-        (video,) = render_timeline(
-            ctx.family, timeline, _shots(ctx.family, spec.prompt, spec.negative_prompt, [seed]), ctx.on_step
-        )
+    for anchor, seed, planned in zip(anchors, seeds, plan.timelines):
+        timeline = _timeline(ctx.family, spec.settings, planned, keyframes={0: anchor}, last_frame=anchor)
+        (video,) = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, [seed]))
         out.append(video[:-1])
+    # 3. Post-process.
     return _deliver(out, spec.settings)
 
 
-def _keyframes(ctx: OpContext, prompt: str, negative: str | None, seeds: list[int], width: int, height: int):
-    """One still image per seed from the prompt (a one-frame pass)."""
+def _stills(ctx: OpContext, prompt: str, negative: str | None, seeds: list[int], settings: Settings, plan: RenderPlan):
+    """One still image per seed from the prompt (the plan's one-frame pass)."""
+    (planned,) = plan.stills
+    width, height = native_size(ctx.family, settings)
     request = PassRequest(
         prompts=[prompt] * len(seeds),
         negative_prompts=[negative if negative is not None else ctx.family.profile.negative_prompt] * len(seeds),
-        width=width, height=height, num_frames=1, fps=24,
+        width=width, height=height, num_frames=planned.num_frames, fps=24,
         generators=[torch.Generator("cpu").manual_seed(seed) for seed in seeds],
+        num_inference_steps=planned.steps,
     )
     return ctx.family.render(request, ctx.on_step)[:, 0]
 
 
-def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int]) -> list[np.ndarray]:
+def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
     """Cards on a timeline: the prompt switches at each card's time (a new chunk starts there); card images
     are pinned at their times."""
+    # 1. Check inputs: each card's start frame, prompt and image.
     ctx.family.require("storyboard")
     settings, size = spec.settings, native_size(ctx.family, spec.settings)
     prompts, keyframes, prompt = [], {}, ""
-    for card in spec.cards:
-        start = 0 if not prompts else min(num_frames(settings) - 1, round(card.at_s * settings.fps))
+    for start, card in zip(card_starts(spec), spec.cards):
         prompt = card.prompt or prompt
         prompts.append((start, prompt))
         if card.image:
             keyframes[start] = fit_frame(load_image(card.image, ctx.limits), size)
-    timeline = _timeline(
-        ctx.family, settings, num_frames(settings), keyframes=keyframes, cuts=tuple(start for start, _ in prompts)
-    )
+    # 2. Call.
+    (planned,) = plan.timelines
+    timeline = _timeline(ctx.family, settings, planned, keyframes=keyframes, cuts=tuple(start for start, _ in prompts))
     shots = _shots(ctx.family, prompts[0][1], spec.negative_prompt, seeds, prompts=prompts)
-    return _deliver(render_timeline(ctx.family, timeline, shots, ctx.on_step), settings)
+    # 3. Post-process.
+    return _deliver(_render(ctx, timeline, planned, shots), settings)
 
 
 OPERATIONS = {

@@ -1,13 +1,15 @@
 """Clips longer than one pass: chunks of 8k+1 frames, each conditioned on the tail of the one before.
 
-A :class:`Timeline` says what to make (length, anchors, cuts); :func:`render_timeline` splits it into passes,
-calls the family for each and stitches the results, easing every conditioned edge into the generated frames.
+A :class:`Timeline` says what to make (length, anchors, cuts); its :class:`Layout` (lengths and positions only)
+makes the list of :class:`Pass` es once (:func:`plan_passes`). That one list drives both the progress total
+(the sum of its steps) and :func:`render_timeline`, which calls the family for each pass and stitches the
+results, easing every conditioned edge into the generated frames.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -68,13 +70,56 @@ class Timeline:
     #: Frames where a new chunk must start (storyboard cards), besides keyframes.
     cuts: tuple[int, ...] = ()
 
+    @property
+    def layout(self) -> "Layout":
+        """What planning needs: lengths and positions, no pixels."""
+        return Layout(
+            num_frames=self.num_frames,
+            context_frames=0 if self.context is None else len(self.context),
+            keyframes=tuple(sorted(self.keyframes)),
+            last_frame=self.last_frame is not None,
+            video_to_video=self.init_video is not None,
+            denoise_strength=self.denoise_strength,
+            cuts=tuple(self.cuts),
+        )
 
-def plan_chunks(timeline: Timeline, max_frames: int, overlap: int) -> list[tuple[int, int]]:
+
+@dataclass(frozen=True)
+class Layout:
+    """A timeline's shape: built from a job spec alone (no media decoded) or read off a :class:`Timeline`."""
+
+    num_frames: int
+    context_frames: int = 0
+    keyframes: tuple[int, ...] = ()
+    last_frame: bool = False
+    video_to_video: bool = False
+    denoise_strength: float = 1.0
+    cuts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One pipeline call: which shots, which new frames ``[start, end)`` of chunk ``chunk``, how many steps.
+
+    ``keyframe_draft`` marks the short text-only pass of keyframe-first generation; the chunk's main passes
+    (one per shot) follow it and are pinned to the keyframes it drew.
+    """
+
+    chunk: int
+    start: int
+    end: int
+    shots: tuple[int, ...]
+    num_frames: int
+    steps: int
+    keyframe_draft: bool = False
+
+
+def plan_chunks(timeline: Timeline | Layout, max_frames: int, overlap: int) -> list[tuple[int, int]]:
     """``(start, end)`` of the new frames each pass makes; a pass never straddles a cut or keyframe."""
-    cuts = {*timeline.cuts, *timeline.keyframes}
-    bounds = sorted({0, timeline.num_frames, *(c for c in cuts if 0 < c < timeline.num_frames)})
-    has_context = timeline.context is not None and len(timeline.context) > 0
-    context_overlap = usable_overlap(len(timeline.context), overlap) if has_context else 0
+    layout = timeline.layout if isinstance(timeline, Timeline) else timeline
+    cuts = {*layout.cuts, *layout.keyframes}
+    bounds = sorted({0, layout.num_frames, *(c for c in cuts if 0 < c < layout.num_frames)})
+    context_overlap = usable_overlap(layout.context_frames, overlap) if layout.context_frames else 0
     chunks = []
     for segment_start, segment_end in zip(bounds, bounds[1:]):
         start = segment_start
@@ -86,107 +131,132 @@ def plan_chunks(timeline: Timeline, max_frames: int, overlap: int) -> list[tuple
     return chunks
 
 
-def count_calls(
-    timeline: Timeline, shots: int, max_frames: int, overlap: int, keyframe_index: int | None = None
-) -> int:
-    """Pipeline calls :func:`render_timeline` will make (for progress totals), without rendering."""
-    chunks = plan_chunks(timeline, max_frames, overlap)
-    calls = 0
-    for index, (start, end) in enumerate(chunks):
-        if _keyframe_first(timeline, index, start, end, keyframe_index):
-            calls += 1 + shots  # the keyframes in one call, then each shot alone around its own
-            continue
-        alone = index > 0 or _late_conditions(timeline, start, end, index == len(chunks) - 1, timeline.context)
-        calls += shots if alone and shots > 1 else 1
-    return calls
+def _overlap(layout: Layout, index: int, start: int, overlap: int) -> int:
+    """Frames a chunk's pass is conditioned on: the context's tail (first chunk) or the frames made so far."""
+    available = layout.context_frames if index == 0 else start
+    return usable_overlap(available, overlap) if available else 0
 
 
-def _keyframe_first(timeline: Timeline, index: int, start: int, end: int, keyframe_index: int | None) -> bool:
+def _keyframe_first(layout: Layout, index: int, start: int, end: int, keyframe_index: int | None) -> bool:
     """Whether this chunk starts from nothing (no context, keyframe or source) and so gets a keyframe pass."""
     return (
         keyframe_index is not None
         and index == 0
-        and (timeline.context is None or len(timeline.context) == 0)
-        and start not in timeline.keyframes
-        and timeline.init_video is None
+        and layout.context_frames == 0
+        and start not in layout.keyframes
+        and not layout.video_to_video
         and keyframe_index < pass_frames(end - start)
     )
 
 
-def _late_conditions(timeline: Timeline, start: int, end: int, last: bool, previous) -> bool:
-    """Whether a pass pins something after its frame 0 (diffusers then needs a batch of one)."""
-    offset = usable_overlap(len(previous), 10**9) if previous is not None and len(previous) else 0
-    late_key = start in timeline.keyframes and offset > 0
-    return late_key or (last and timeline.last_frame is not None and offset + (end - start) - 1 > 0)
+def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
+    """Every pipeline call that renders ``shots`` videos of ``layout``, in order, each with its steps."""
+    profile = family.profile
+    chunks = plan_chunks(layout, profile.max_frames_per_pass, profile.overlap_frames)
+    steps = family.pass_steps(video_to_video=False)
+    passes: list[Pass] = []
+    for index, (start, end) in enumerate(chunks):
+        overlap = _overlap(layout, index, start, profile.overlap_frames)
+        num_frames = pass_frames(overlap + end - start)
+        every = tuple(range(shots))
+        if _keyframe_first(layout, index, start, end, profile.keyframe_index):
+            # 1. The keyframes of every shot in one short call, 2. each shot alone around its own keyframe.
+            passes.append(Pass(index, start, end, every, pass_frames(profile.keyframe_index + 1), steps, True))
+            passes += [Pass(index, start, end, (shot,), num_frames, steps) for shot in every]
+            continue
+        last = index == len(chunks) - 1
+        late = (start in layout.keyframes and overlap > 0) or (last and layout.last_frame and overlap + end - start > 1)
+        # The first chunk continues the shared context, so its shots can share a call; later chunks continue
+        # each shot's own frames, so each goes alone.
+        together = index == 0 and family.can_batch(late_conditions=late, video_to_video=layout.video_to_video)
+        groups = [every] if together else [(shot,) for shot in every]
+        chunk_steps = family.pass_steps(video_to_video=layout.video_to_video, denoise_strength=layout.denoise_strength)
+        passes += [Pass(index, start, end, group, num_frames, chunk_steps) for group in groups]
+    return passes
 
 
 def render_timeline(
-    family: Family, timeline: Timeline, shots: list[Shot], on_step: Callable[[], None]
-) -> list[np.ndarray]:
-    """Each shot's ``num_frames`` new frames, ``uint8 (F, H, W, 3)`` at the native size."""
-    profile = family.profile
-    chunks = plan_chunks(timeline, profile.max_frames_per_pass, profile.overlap_frames)
-    made: list[np.ndarray | None] = [None] * len(shots)
-    for index, (start, end) in enumerate(chunks):
-        last = index == len(chunks) - 1
-        # The first chunk continues the shared context, so all shots go in one call; later ones continue
-        # each shot's own frames, so each goes alone.
-        groups = [list(range(len(shots)))] if index == 0 else [[i] for i in range(len(shots))]
-        for group in groups:
-            previous = timeline.context if index == 0 else made[group[0]]
-            frames = _render_chunk(family, timeline, [shots[i] for i in group], index, start, end, last, previous, on_step)
-            for position, shot_index in enumerate(group):
-                made[shot_index] = frames[position] if made[shot_index] is None else np.concatenate(
-                    [made[shot_index], frames[position]]
-                )
-    return [video for video in made if video is not None]
-
-
-def _render_around_keyframes(
-    family: Family, request: PassRequest, seeds: list[int], on_step: Callable[[], None]
-) -> np.ndarray:
-    """Factorised generation: a short text-only pass for each shot's keyframe, then the pass pinned to it."""
-    at = family.profile.keyframe_index
-    draft = replace(
-        request,
-        num_frames=pass_frames(at + 1),
-        generators=[torch.Generator("cpu").manual_seed((seed + _KEYFRAME_SEED_OFFSET) % 2**63) for seed in seeds],
-    )
-    keyframes = family.render(draft, on_step)[:, at]
-    return np.concatenate([
-        family.render(
-            replace(request.single(i), conditions=[*request.conditions, FrameCondition(keyframes[i][None], at)]),
-            on_step,
-        )
-        for i in range(len(request.prompts))
-    ])
-
-
-def _render_chunk(
     family: Family,
     timeline: Timeline,
     shots: list[Shot],
-    index: int,
-    start: int,
-    end: int,
+    on_step: Callable[[], None],
+    passes: list[Pass] | None = None,
+) -> list[np.ndarray]:
+    """Each shot's ``num_frames`` new frames, ``uint8 (F, H, W, 3)`` at the native size, made by ``passes``
+    (planned here when not given; a plan made from a spec must match this timeline's layout)."""
+    passes = plan_passes(timeline.layout, len(shots), family) if passes is None else passes
+    made: list[np.ndarray | None] = [None] * len(shots)
+    drafted: dict[int, np.ndarray] = {}  # shot -> its keyframe, drawn by a keyframe_draft pass
+    last_chunk = max((p.chunk for p in passes), default=0)
+    for planned in passes:
+        group = list(planned.shots)
+        if planned.keyframe_draft:
+            keyframes = _render_keyframes(family, timeline, [shots[i] for i in group], planned, on_step)
+            drafted.update(zip(group, keyframes))
+            continue
+        previous = timeline.context if planned.chunk == 0 else made[group[0]]
+        pinned = drafted.get(group[0]) if planned.chunk == 0 else None
+        frames = _render_pass(
+            family, timeline, [shots[i] for i in group], planned, planned.chunk == last_chunk, previous, pinned, on_step
+        )
+        for position, shot_index in enumerate(group):
+            made[shot_index] = frames[position] if made[shot_index] is None else np.concatenate(
+                [made[shot_index], frames[position]]
+            )
+    return [video for video in made if video is not None]
+
+
+def _seeds(shots: list[Shot], chunk: int) -> list[int]:
+    """One seed per shot, re-seeded per chunk so batching never changes a shot's noise."""
+    return [(shot.seed + chunk * _CHUNK_SEED_STRIDE) % 2**63 for shot in shots]
+
+
+def _render_keyframes(
+    family: Family, timeline: Timeline, shots: list[Shot], planned: Pass, on_step: Callable[[], None]
+) -> np.ndarray:
+    """Factorised generation, first half: a short text-only pass; its frame ``keyframe_index`` is the keyframe."""
+    at = family.profile.keyframe_index
+    seeds = _seeds(shots, planned.chunk)
+    draft = PassRequest(
+        prompts=[shot.prompt_at(planned.start) for shot in shots],
+        negative_prompts=[shot.negative_prompt for shot in shots],
+        width=timeline.width,
+        height=timeline.height,
+        num_frames=planned.num_frames,
+        fps=timeline.fps,
+        generators=[torch.Generator("cpu").manual_seed((seed + _KEYFRAME_SEED_OFFSET) % 2**63) for seed in seeds],
+        num_inference_steps=planned.steps,
+    )
+    return family.render(draft, on_step)[:, at]
+
+
+def _render_pass(
+    family: Family,
+    timeline: Timeline,
+    shots: list[Shot],
+    planned: Pass,
     last: bool,
     previous: np.ndarray | None,
+    drafted_keyframe: np.ndarray | None,
     on_step: Callable[[], None],
 ) -> np.ndarray:
     profile = family.profile
+    start, end, index = planned.start, planned.end, planned.chunk
     # 1. What this pass continues: the tail of what came before (8k+1 frames, or one image).
     overlap = usable_overlap(len(previous), profile.overlap_frames) if previous is not None and len(previous) else 0
     new_frames = end - start
-    num_frames = pass_frames(overlap + new_frames)
     conditions = []
     if overlap:
         conditions.append(FrameCondition(previous[-overlap:], frame_index=0))
-    # 2. Anchors inside this pass: a keyframe at its first new frame, the final image at its last.
+    # 2. Anchors inside this pass: a keyframe at its first new frame, the final image at its last, and the
+    #    keyframe a draft pass drew (keyframe-first generation).
     keyframe = timeline.keyframes.get(start)
     if keyframe is not None:
         conditions.append(FrameCondition(keyframe[None], frame_index=overlap))
     if last and timeline.last_frame is not None and overlap + new_frames - 1 > 0:
         conditions.append(FrameCondition(timeline.last_frame[None], frame_index=overlap + new_frames - 1))
+    if drafted_keyframe is not None:
+        conditions.append(FrameCondition(drafted_keyframe[None], profile.keyframe_index))
     # 3. Video-to-video: the source frames under this pass, held at the end to fill 8k+1.
     init_video = None
     if timeline.init_video is not None:
@@ -196,26 +266,24 @@ def _render_chunk(
             start_in_source = len(timeline.context) + start - overlap
         else:
             start_in_source = start - overlap
-        picks = np.clip(np.arange(start_in_source, start_in_source + num_frames), 0, len(source) - 1)
+        picks = np.clip(np.arange(start_in_source, start_in_source + planned.num_frames), 0, len(source) - 1)
         init_video = source[picks]
-    # 4. The call: one generator per shot, re-seeded per chunk so batching never changes a shot's noise.
-    seeds = [(shot.seed + index * _CHUNK_SEED_STRIDE) % 2**63 for shot in shots]
+    # 4. The call, exactly as planned.
     request = PassRequest(
         prompts=[shot.prompt_at(start) for shot in shots],
         negative_prompts=[shot.negative_prompt for shot in shots],
         width=timeline.width,
         height=timeline.height,
-        num_frames=num_frames,
+        num_frames=planned.num_frames,
         fps=timeline.fps,
-        generators=[torch.Generator("cpu").manual_seed(seed) for seed in seeds],
+        generators=[torch.Generator("cpu").manual_seed(seed) for seed in _seeds(shots, index)],
         conditions=conditions,
         init_video=init_video,
         denoise_strength=timeline.denoise_strength if init_video is not None else 1.0,
+        num_inference_steps=planned.steps,
     )
-    if _keyframe_first(timeline, index, start, end, profile.keyframe_index):
-        videos = _render_around_keyframes(family, request, seeds, on_step)[:, :new_frames]
-    else:
-        videos = family.render(request, on_step)[:, overlap : overlap + new_frames]
+    start_at = 0 if drafted_keyframe is not None else overlap
+    videos = family.render(request, on_step)[:, start_at : start_at + new_frames]
     # 5. Seams: ease the generated frames into what they were conditioned on.
     seam = profile.seam_frames
     out = []

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.pipelines.ltx import LTXFamily
-from engine.pipelines.timeline import Shot, Timeline, count_calls, render_timeline
+from engine.pipelines.timeline import Shot, Timeline, plan_passes, render_timeline
 
 TOY = Path(__file__).resolve().parents[3] / "engine" / "models" / "toy"
 PROMPT = "a red circle moving right on a blue background"
@@ -46,7 +46,7 @@ def test_each_clip_is_made_around_the_keyframe_its_first_pass_drew(family):
 
     (draft, drafted), *pinned = family.calls
     assert (len(draft.prompts), draft.num_frames, draft.conditions) == (2, 9, [])
-    assert len(pinned) == 2 == count_calls(timeline, 2, 17, 9, keyframe_index=8) - 1
+    assert len(pinned) == 2 == len(plan_passes(timeline.layout, 2, family)) - 1
     assert len(steps) == 3 * family.profile.num_inference_steps
     for i, (request, _) in enumerate(pinned):
         (condition,) = request.conditions

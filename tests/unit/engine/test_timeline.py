@@ -34,29 +34,56 @@ def test_a_continued_clip_leaves_room_for_its_context():
     assert plan_chunks(timeline, max_frames=49, overlap=9) == [(0, 40), (40, 48)]
 
 
-def test_a_clip_from_nothing_gets_one_keyframe_call_then_one_call_per_shot():
-    from engine.pipelines.timeline import count_calls
+def _family(**profile):
+    """The real LTX family with no pipeline loaded: planning reads only its profile."""
+    from engine.pipelines.ltx import LTXFamily
+    from engine.pipelines.profile import NativeProfile
 
-    timeline = Timeline(num_frames=25, width=64, height=64, fps=8)  # passes of 17 new frames, then 8
-    assert count_calls(timeline, 2, max_frames=17, overlap=9) == 1 + 2
-    assert count_calls(timeline, 2, max_frames=17, overlap=9, keyframe_index=8) == (1 + 2) + 2
+    return LTXFamily(None, NativeProfile(max_frames_per_pass=17, overlap_frames=9, num_inference_steps=3, **profile))
+
+
+def _calls(layout, shots, **profile) -> int:
+    from engine.pipelines.timeline import plan_passes
+
+    return len(plan_passes(layout, shots, _family(**profile)))
+
+
+def test_a_clip_from_nothing_gets_one_keyframe_call_then_one_call_per_shot():
+    from engine.pipelines.timeline import Layout
+
+    layout = Layout(num_frames=25)  # passes of 17 new frames, then 8
+    assert _calls(layout, 2) == 1 + 2
+    assert _calls(layout, 2, keyframe_index=8) == (1 + 2) + 2
 
 
 def test_a_clip_that_continues_or_starts_from_an_image_gets_no_keyframe_pass():
-    from engine.pipelines.timeline import count_calls
+    from engine.pipelines.timeline import Layout
 
-    image = np.zeros((64, 64, 3), np.uint8)
-    for timeline in (
-        Timeline(num_frames=16, width=64, height=64, fps=8, context=np.zeros((9, 64, 64, 3), np.uint8)),
-        Timeline(num_frames=16, width=64, height=64, fps=8, keyframes={0: image}),
-        Timeline(num_frames=16, width=64, height=64, fps=8, init_video=np.zeros((16, 64, 64, 3), np.uint8)),
-    ):
-        assert count_calls(timeline, 1, 17, 9, keyframe_index=8) == count_calls(timeline, 1, 17, 9)
+    for layout in (Layout(16, context_frames=9), Layout(16, keyframes=(0,)), Layout(16, video_to_video=True)):
+        assert _calls(layout, 1, keyframe_index=8) == _calls(layout, 1)
 
 
 def test_a_pass_too_short_to_hold_the_keyframe_index_is_made_in_one_pass():
-    from engine.pipelines.timeline import count_calls
+    from engine.pipelines.timeline import Layout
 
-    short = Timeline(num_frames=8, width=64, height=64, fps=8)  # one 9-frame pass: frame 12 is not in it
-    assert count_calls(short, 1, 17, 9, keyframe_index=12) == 1
-    assert count_calls(short, 1, 17, 9, keyframe_index=8) == 2
+    short = Layout(num_frames=8)  # one 9-frame pass: frame 12 is not in it
+    assert _calls(short, 1, keyframe_index=12) == 1
+    assert _calls(short, 1, keyframe_index=8) == 2
+
+
+def test_a_timeline_with_media_has_the_layout_a_spec_plans():
+    from engine.pipelines.timeline import Layout
+
+    image = np.zeros((64, 96, 3), np.uint8)
+    timeline = Timeline(48, 96, 64, 24, context=np.zeros((9, 64, 96, 3), np.uint8), last_frame=image, cuts=(0, 30))
+    assert timeline.layout == Layout(48, context_frames=9, last_frame=True, cuts=(0, 30))
+
+
+def test_every_pass_of_a_plan_carries_the_familys_steps_and_shots_share_only_the_first_chunk():
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    passes = plan_passes(Layout(num_frames=25), 2, _family())
+    assert [(p.shots, p.steps) for p in passes] == [((0, 1), 3), ((0,), 3), ((1,), 3)]
+    # An image pinned at the last frame of a continued pass: diffusers needs each shot alone.
+    passes = plan_passes(Layout(num_frames=8, context_frames=9, last_frame=True), 2, _family())
+    assert [p.shots for p in passes] == [(0,), (1,)]
