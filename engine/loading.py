@@ -93,6 +93,53 @@ def load_pipeline(
     return pipe, profile
 
 
+def load_family(
+    model: str = "embedded",
+    device: str = "auto",
+    options: EngineOptions | None = None,
+    *,
+    media_dir: Path | str = "data/media",
+):
+    """The warm model family for ``model``, chosen from its ``model_index.json``: Wan or LTX-Video."""
+    source = embedded_model_dir(media_dir) if model == "embedded" else model
+    index = Path(source) / "model_index.json"
+    if index.is_file() and json.loads(index.read_text()).get("_class_name", "").startswith("Wan"):
+        return _load_wan(Path(source), device, options or EngineOptions())
+    from engine.pipelines import LTXFamily
+
+    return LTXFamily(*load_pipeline(model, device, options, media_dir=media_dir))
+
+
+def _load_wan(model_dir: Path, device: str, options: EngineOptions):
+    """A Wan checkpoint as the pipeline its index names; the family builds the other Wan pipelines on it."""
+    from diffusers import DiffusionPipeline
+
+    from engine.pipelines.wan import WanFamily, wan_profile
+
+    device = resolve_device(device)
+    dtype = resolve_dtype(options.dtype, device)
+    try:
+        # Wan's VAE stays in float32, as diffusers' Wan examples load it.
+        pipe = DiffusionPipeline.from_pretrained(str(model_dir), dtype={"vae": torch.float32, "default": dtype})
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"could not load the model {str(model_dir)!r}: {exc}") from exc
+    pipe.set_progress_bar_config(disable=True)
+    profile = wan_profile(model_dir, pipe)
+    if profile.random_weights:
+        log.warning("model %s has RANDOM weights (a test model): its videos are coloured noise", model_dir)
+    updates = {"num_inference_steps": options.num_inference_steps, "guidance_scale": options.guidance_scale}
+    profile = profile.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    _place(pipe, device, options)
+    second = getattr(pipe, "transformer_2", None)  # A14B's low-noise expert: offloaded like the first
+    if second is not None and options.group_offload and not options.cpu_offload and device != "cpu":
+        second.enable_group_offload(
+            onload_device=torch.device(device), offload_device=torch.device("cpu"), offload_type="leaf_level"
+        )
+    _speed_up(pipe, options)
+    log.info("loaded %s on %s (%s)", model_dir, device, dtype)
+    return WanFamily(pipe, profile)
+
+
 def _check_family(model_dir: Path | None) -> None:
     if model_dir is None:
         return

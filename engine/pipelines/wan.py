@@ -20,9 +20,11 @@ is 1). Wan makes no sound. What a checkpoint cannot do is refused with the reaso
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -30,7 +32,7 @@ from PIL import Image
 from engine.errors import UnsupportedOperation
 from engine.media.frames import interpolate, to_uint8
 from engine.pipelines.family import Family, PassRequest
-from engine.pipelines.profile import NativeProfile
+from engine.pipelines.profile import PROFILE_FILE, NativeProfile
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,11 @@ WHY_NOT: dict[str, dict[str, str]] = {
     },
     "vace": {},
 }
+#: Profiles shipped for the Wan 2.2 checkpoints; a ``reelbot.json`` beside a model overrides them.
+PROFILES_DIR = Path(__file__).resolve().parents[1] / "profiles"
+#: The shipped profile each kind starts from: TI2V-5B's (24 fps, 121 frames) or A14B's (16 fps, 81 frames).
+DEFAULT_PROFILES = {"ti2v": "wan2.2-ti2v-5b.json", "t2v": "wan2.2-a14b.json", "i2v": "wan2.2-a14b.json",
+                    "vace": "wan2.2-a14b.json"}
 #: The grey VACE fills the frames it should generate with (0 in the VAE's -1..1 range).
 _VACE_FILL = 127
 
@@ -71,6 +78,13 @@ def wan_kind(pipe) -> str:
     if transformer.config.in_channels > pipe.vae.config.z_dim:  # noise + mask + encoded first/last frames
         return "i2v"
     return "ti2v" if pipe.config.get("expand_timesteps", False) else "t2v"
+
+
+def wan_profile(model_dir: Path | str, pipe) -> NativeProfile:
+    """The model's own ``reelbot.json``, else the shipped profile for its kind (never LTX's defaults)."""
+    own = Path(model_dir) / PROFILE_FILE
+    path = own if own.is_file() else PROFILES_DIR / DEFAULT_PROFILES[wan_kind(pipe)]
+    return NativeProfile.model_validate(json.loads(path.read_text()))
 
 
 def schedule_length(steps: int, strength: float) -> int:
