@@ -140,7 +140,18 @@ def configure_logging(
     handler.addFilter(RedactingFilter(Redactor(secrets)))
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)  # warnings.warn() becomes a record: redacted, and one JSON line in json mode
+    if log_format == "json":
+        # Progress bars are not log lines; Hugging Face libraries read this before drawing one.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     return handler
+
+
+def quiet_model_loading() -> None:
+    """No diffusers progress bars (they ignore ``HF_HUB_DISABLE_PROGRESS_BARS``); call where diffusers loads."""
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.disable_progress_bar()
 
 
 def configure_from_settings(settings: Any, *, stream: IO[str] | None = None) -> logging.Handler:

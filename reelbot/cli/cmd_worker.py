@@ -84,6 +84,11 @@ def _serve(options: dict) -> None:
     def load_engine():
         from engine.runner import Engine
 
+        if settings.log_format == "json":
+            from reelbot.logs import quiet_model_loading
+
+            quiet_model_loading()  # every line on stderr stays one JSON object
+
         return Engine.load(settings.model, device=settings.device, options=settings.engine,
                            media_dir=settings.media_dir, limits=settings.limits, media=settings.media)
 

@@ -18,7 +18,7 @@ from reelbot.logs import configure_logging
 TOKEN = "123456789:AAFakeTelegramTokenForTests_abcdefghijk"
 
 
-async def test_httpx_request_lines_with_a_bot_token_in_the_url_parse_as_json_and_never_show_the_token():
+async def test_httpx_request_lines_with_a_bot_token_in_the_url_parse_as_json_and_never_show_the_token(monkeypatch):
     # Given a Bot-API-like server and httpx logging its requests at INFO, as python-telegram-bot's client does
     async def get_me(request: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -27,6 +27,8 @@ async def test_httpx_request_lines_with_a_bot_token_in_the_url_parse_as_json_and
     app.router.add_get(f"/bot{TOKEN}/getMe", get_me)
     server = TestServer(app)
     await server.start_server()
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "unset")  # recorded, so the teardown restores its absence
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS")
     stream = io.StringIO()
     root = logging.getLogger()
     level = root.level
@@ -39,6 +41,7 @@ async def test_httpx_request_lines_with_a_bot_token_in_the_url_parse_as_json_and
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        logging.captureWarnings(False)
         logging.getLogger("httpx").setLevel(logging.NOTSET)
         await server.close()
     # Then the request line was logged, every line is JSON, and the token is nowhere

@@ -18,16 +18,19 @@ DISCORD = "MTAxFakeDiscordToken.Gx7yZ.abcdefghijklmnopqrstuvwx"
 
 
 @pytest.fixture
-def capture():
-    """Configure reelbot's logging into a string; restore the root logger afterwards."""
+def capture(monkeypatch):
+    """Configure reelbot's logging into a string; restore the root logger (and what json mode sets) afterwards."""
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "unset")  # recorded, so the teardown restores its absence
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS")
     root = logging.getLogger()
-    saved = (root.level, list(root.handlers))
+    level = root.level
     stream = io.StringIO()
     yield stream
     for handler in list(root.handlers):
         if getattr(handler, "_reelbot", False):
             root.removeHandler(handler)
-    root.setLevel(saved[0])
+    root.setLevel(level)
+    logging.captureWarnings(False)
 
 
 def _emit_everything(log: logging.Logger) -> None:
@@ -53,6 +56,17 @@ def test_json_logs_parse_line_by_line_and_name_the_job_user_and_chat_on_lines_ab
         (r["job_id"], r["user"], r["chat"]) == ("42", "7", "telegram:-100123") for r in about)
     assert "job_id" not in records[0] and "job_id" not in records[3]  # the context ended with its block
     assert "Traceback" in records[2]["exception"] and "ConnectionError" in records[2]["exception"]
+
+
+def test_warnings_become_log_lines_and_json_mode_turns_progress_bars_off(capture):
+    import os
+    import warnings
+
+    configure_logging(log_format="json", secrets=[TOKEN], stream=capture)
+    warnings.warn(f"deprecated call with {TOKEN}", UserWarning, stacklevel=1)
+    record = json.loads(capture.getvalue())
+    assert record["logger"] == "py.warnings" and TOKEN not in record["message"] and REDACTED in record["message"]
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
 
 
 @pytest.mark.parametrize("log_format", ["json", "text"])
