@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
+from bot.intents.llm import LLMOptions
 from engine.db import BadDatabaseURL, async_url, sync_url
 from engine.options import EngineOptions, MediaOptions  # noqa: F401  (EngineOptions re-exported: it lived here first)
 
@@ -117,6 +118,12 @@ class Settings(BaseSettings):
     #: The bot's HTTP server as the world reaches it (HTTPS); set, storyboards get an "Open timeline" button.
     public_url: str | None = None
     miniapp: MiniApp = Field(default_factory=MiniApp)
+    #: The optional language model (any OpenAI-compatible endpoint), asked only when the rules are unsure.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    #: ``[llm]``: ``timeout_s`` (default 2) and ``enhance_prompts``; url/model/api_key may also live here.
+    llm: LLMOptions = Field(default_factory=LLMOptions)
 
     @field_validator("admins", "showcase_channels", mode="before")
     @classmethod
@@ -171,6 +178,14 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_file = Path(os.environ.get("REELBOT_CONFIG", DEFAULT_CONFIG_FILE))
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def llm_options(self) -> LLMOptions:
+        """``[llm]`` with ``REELBOT_LLM_URL`` / ``_MODEL`` / ``_API_KEY`` over its url, model and api_key."""
+        return self.llm.model_copy(update={
+            "url": self.llm_url or self.llm.url, "model": self.llm_model or self.llm.model,
+            "api_key": self.llm_api_key or self.llm.api_key,
+        })
 
     @property
     def sync_database_url(self) -> str:

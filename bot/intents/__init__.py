@@ -45,6 +45,7 @@ Settings (aspect, resolution, duration 1-20 s, variations 1/2/4, sound) are read
 
 from __future__ import annotations
 
+from bot.intents.llm import LanguageModel, LLMOptions
 from bot.intents.parser import parse, parse_strict
 
-__all__ = ["parse", "parse_strict"]
+__all__ = ["LLMOptions", "LanguageModel", "parse", "parse_strict"]
