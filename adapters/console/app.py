@@ -110,6 +110,8 @@ class ConsoleChat:
 
     async def _listen(self) -> None:
         async for out in self.service.subscribe(PLATFORM):
+            if str(out.chat_id) != self.user:
+                continue  # another console user's job (adopted, or left by a restart): theirs to receive
             self._rendering += 1
             try:
                 await self.render(out)

@@ -6,9 +6,13 @@ import abc
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement
 
 from engine.events import JobEvent
 from engine.queue.errors import UnknownTier
@@ -26,13 +30,19 @@ log = logging.getLogger(__name__)
 RECONCILE_INTERVAL_S = 5.0
 
 
+def new_instance_id() -> str:
+    """Names one running queue (one process): ``host:pid:random``, recorded on the jobs it submits."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
+
+
 class BaseQueue(abc.ABC):
     """Implements :class:`engine.queue.JobQueue` except how a worker is told about new work (``_wake``)."""
 
     def __init__(self, *, database_url: str, settings: QueueSettings,
-                 reconcile_interval_s: float = RECONCILE_INTERVAL_S) -> None:
+                 reconcile_interval_s: float = RECONCILE_INTERVAL_S, instance_id: str | None = None) -> None:
         self.database_url = database_url
         self.settings = settings
+        self.instance_id = instance_id or new_instance_id()
         self.reconcile_interval_s = reconcile_interval_s
         self.store: JobStore | None = None
         self.hub: EventHub | None = None
@@ -77,6 +87,7 @@ class BaseQueue(abc.ABC):
             meta=dict(meta or {}),
             max_attempts=self.settings.max_attempts,
             max_queued=self.settings.max_queued_per_owner,
+            submitted_by=self.instance_id,
         )
         self._inflight.add(job.id)
         await self._wake(job.id)
@@ -91,7 +102,7 @@ class BaseQueue(abc.ABC):
         return outcome is not None
 
     async def position(self, job_id: int) -> int | None:
-        return positions(await self.store.fair_order()).get(job_id)
+        return positions(await self.store.fair_order(self._scope())).get(job_id)
 
     def events(self) -> Subscription:
         return self.hub.subscribe()
@@ -110,6 +121,10 @@ class BaseQueue(abc.ABC):
     @abc.abstractmethod
     async def _wake(self, job_id: int) -> None:
         """Tell a worker there is work (local: set an event; distributed: a Dramatiq message)."""
+
+    def _scope(self) -> ColumnElement[bool] | None:
+        """The queued jobs this process's workers take (so positions count only those); ``None``: all of them."""
+        return None
 
     # --- positions --------------------------------------------------------------------------------------
 
@@ -134,7 +149,7 @@ class BaseQueue(abc.ABC):
         async with self._refresh_lock:  # one at a time, or an older reading could overwrite a newer one
             self._refresh_pending = False
             try:
-                current = positions(await self.store.fair_order())
+                current = positions(await self.store.fair_order(self._scope()))
             except Exception:  # noqa: BLE001  (positions are a courtesy; never break the caller over them)
                 log.exception("could not compute queue positions")
                 return

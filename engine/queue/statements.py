@@ -3,24 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 
 from engine.queue.fairness import Waiting
-from engine.queue.models import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job
+from engine.queue.models import CANCELLED, FAILED, QUEUED, RUNNING, SUCCEEDED, Job, utcnow
 
 #: Key of the PostgreSQL advisory lock that serialises claims (fair order needs the whole queue at once).
 CLAIM_LOCK_KEY = 0x7265656C  # "reel"
 
 
-def waiting_stmt() -> Select:
-    """Every queued job, oldest first, with what ordering and batching need."""
-    return (
+def waiting_stmt(scope: ColumnElement[bool] | None = None) -> Select:
+    """Every queued job (within ``scope``, see :func:`claimable_by`), oldest first, with what ordering needs."""
+    statement = (
         select(Job.id, Job.owner, Job.priority, Job.batch_key, Job.created_at)
         .where(Job.status == QUEUED)
         .order_by(Job.id)
+    )
+    return statement if scope is None else statement.where(scope)
+
+
+def claimable_by(instance_id: str | None, *, stale_after_s: float) -> ColumnElement[bool] | None:
+    """The queued jobs a local-mode process may render: its own, and those no live process owns.
+
+    A queued job's ``heartbeat_at`` is its submitter's sign of life (set on submit, refreshed while the
+    submitter runs, cleared when it stops), so a job whose submitter stopped or died is adopted by whichever
+    process is still running. ``None`` (distributed mode: any worker takes any job) means no restriction.
+    """
+    if instance_id is None:
+        return None
+    cutoff = utcnow() - timedelta(seconds=stale_after_s)
+    return or_(
+        Job.submitted_by == instance_id,
+        Job.submitted_by.is_(None),
+        Job.heartbeat_at.is_(None),
+        Job.heartbeat_at < cutoff,
     )
 
 
@@ -68,6 +87,7 @@ __all__ = [
     "RUNNING",
     "SUCCEEDED",
     "claim_lock_sql",
+    "claimable_by",
     "last_served_stmt",
     "owner_lock_sql",
     "to_last_served",

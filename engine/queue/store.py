@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.db import make_engine, make_sessionmaker
@@ -35,6 +35,7 @@ class JobStore:
         meta: dict[str, Any],
         max_attempts: int,
         max_queued: int,
+        submitted_by: str | None = None,
     ) -> Job:
         """A new queued job, unless ``owner`` already has ``max_queued`` waiting (then :class:`QueueFull`)."""
         async with self.sessions() as session, session.begin():
@@ -47,7 +48,8 @@ class JobStore:
             if waiting >= max_queued:
                 raise QueueFull(owner=owner, limit=max_queued)
             job = Job(
-                owner=owner, tier=tier, priority=priority, op=op, spec=spec, meta=meta, max_attempts=max_attempts
+                owner=owner, tier=tier, priority=priority, op=op, spec=spec, meta=meta, max_attempts=max_attempts,
+                submitted_by=submitted_by, heartbeat_at=utcnow(),
             )
             session.add(job)
         return job
@@ -77,10 +79,10 @@ class JobStore:
         async with self.sessions() as session:
             return list((await session.scalars(select(Job).where(Job.id.in_(job_ids)))).all())
 
-    async def fair_order(self) -> list[Waiting]:
-        """All queued jobs in the order they will start (the same computation the worker claims by)."""
+    async def fair_order(self, scope: ColumnElement[bool] | None = None) -> list[Waiting]:
+        """Queued jobs (within ``scope``) in the order they will start (the computation the worker claims by)."""
         async with self.sessions() as session:
-            waiting, _ = to_waiting((await session.execute(waiting_stmt())).all())
+            waiting, _ = to_waiting((await session.execute(waiting_stmt(scope))).all())
             served = to_last_served((await session.execute(last_served_stmt())).all())
         return fair_order(waiting, served)
 
@@ -90,6 +92,20 @@ class JobStore:
                 select(Job).where(Job.status.in_(FINISHED), Job.delivered.is_(False)).order_by(Job.id)
             )
             return list(rows.all())
+
+    async def keep_alive(self, instance_id: str) -> None:
+        """Refresh the sign of life on this instance's queued jobs, so no other process adopts them."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(Job).where(Job.status == QUEUED, Job.submitted_by == instance_id).values(heartbeat_at=utcnow())
+            )
+
+    async def release(self, instance_id: str) -> None:
+        """This instance stops: its queued jobs may be adopted at once (by its own restart, or another process)."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(Job).where(Job.status == QUEUED, Job.submitted_by == instance_id).values(heartbeat_at=None)
+            )
 
     async def mark_delivered(self, job_id: int) -> None:
         async with self.sessions() as session, session.begin():

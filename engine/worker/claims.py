@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, or_, select, update
+from sqlalchemy import ColumnElement, Engine, create_engine, event, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,14 +64,18 @@ class ClaimStore:
 
     # --- reading the queue ------------------------------------------------------------------------------
 
-    def has_waiting(self) -> bool:
+    def has_waiting(self, scope: ColumnElement[bool] | None = None) -> bool:
+        """Whether a job (within ``scope``, see :func:`~engine.queue.statements.claimable_by`) is queued."""
+        statement = select(Job.id).where(Job.status == QUEUED)
+        if scope is not None:
+            statement = statement.where(scope)
         with self.sessions() as session:
-            return session.scalar(select(Job.id).where(Job.status == QUEUED).limit(1)) is not None
+            return session.scalar(statement.limit(1)) is not None
 
-    def head(self) -> Job | None:
+    def head(self, scope: ColumnElement[bool] | None = None) -> Job | None:
         """The job that would start next, without claiming it."""
         with self.sessions() as session:
-            order = self._order(session)
+            order = self._order(session, scope)
             return session.get(Job, order[0].id) if order else None
 
     # --- claiming ---------------------------------------------------------------------------------------
@@ -84,17 +88,19 @@ class ClaimStore:
         batch_window_s: float,
         batch_key_of: Callable[[dict[str, Any]], str],
         total_steps_of: Callable[[dict[str, Any]], int],
+        scope: ColumnElement[bool] | None = None,
     ) -> Claimed | float | None:
         """Claim the next batch in fair order: :class:`Claimed`, or seconds to wait for company, or ``None``.
 
-        A batch shorter than ``max_batch`` is only claimed once its head has waited ``batch_window_s``.
+        A batch shorter than ``max_batch`` is only claimed once its head has waited ``batch_window_s``; only
+        jobs within ``scope`` are considered (local mode: this process's own, see ``claimable_by``).
         """
         with self.sessions() as session, session.begin():
             lock = claim_lock_sql(self.engine.dialect.name)
             if lock is not None:
                 session.execute(lock)
             self._fill_batch_keys(session, batch_key_of)
-            waiting, created = to_waiting(session.execute(waiting_stmt()).all())
+            waiting, created = to_waiting(session.execute(waiting_stmt(scope)).all())
             if not waiting:
                 return None
             served = to_last_served(session.execute(last_served_stmt()).all())
@@ -138,8 +144,8 @@ class ClaimStore:
                 key = f"job-{job_id}"
             session.execute(update(Job).where(Job.id == job_id).values(batch_key=key[:200]))
 
-    def _order(self, session: Session) -> list[Waiting]:
-        waiting, _ = to_waiting(session.execute(waiting_stmt()).all())
+    def _order(self, session: Session, scope: ColumnElement[bool] | None = None) -> list[Waiting]:
+        waiting, _ = to_waiting(session.execute(waiting_stmt(scope)).all())
         return fair_order(waiting, to_last_served(session.execute(last_served_stmt()).all()))
 
     # --- while running ----------------------------------------------------------------------------------

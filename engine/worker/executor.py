@@ -23,6 +23,7 @@ from engine.events import JobEvent, RenderedClip
 from engine.logcontext import log_context
 from engine.queue.models import Job
 from engine.queue.settings import QueueSettings
+from engine.queue.statements import claimable_by
 from engine.specs import parse_spec
 from engine.worker.claims import Claimed, ClaimStore
 
@@ -47,8 +48,10 @@ class Executor:
     """Claims batches in fair order and runs them; thread-safe, one pipeline call at a time per executor."""
 
     def __init__(self, store: ClaimStore, engine_factory: Callable[[], Any], settings: QueueSettings,
-                 publish: Publish, *, worker_id: str | None = None) -> None:
+                 publish: Publish, *, worker_id: str | None = None, claim_for: str | None = None) -> None:
         self.store = store
+        #: Local mode: the queue instance whose jobs this executor runs (plus orphans); ``None``: any job.
+        self.claim_for = claim_for
         self.engine_factory = engine_factory
         self.settings = settings
         self.publish = publish
@@ -91,10 +94,10 @@ class Executor:
     def run_once(self) -> int:
         """Claim the fairest batch (waiting out its batch window) and run it; returns how many jobs ran."""
         with self._run_lock:
-            if self.closing or not self.store.has_waiting():
+            if self.closing or not self.store.has_waiting(self._scope()):
                 return 0
             if self.engine is None:
-                head = self.store.head()
+                head = self.store.head(self._scope())
                 self.ensure_engine(announce=head.id if head else None)
             engine = self.engine
             while True:
@@ -104,6 +107,7 @@ class Executor:
                     batch_window_s=self.settings.batch_window_s,
                     batch_key_of=lambda spec: engine.batch_key(parse_spec(spec)),
                     total_steps_of=lambda spec: engine.total_steps(parse_spec(spec)),
+                    scope=self._scope(),
                 )
                 if claim is None:
                     return 0
@@ -114,6 +118,10 @@ class Executor:
                 return 0
             self._run_batch(claim.jobs)
             return len(claim.jobs)
+
+    def _scope(self):
+        """Which queued jobs this executor may claim, evaluated now (adoption depends on the time)."""
+        return claimable_by(self.claim_for, stale_after_s=self.settings.stale_after_s)
 
     def recover(self) -> list[int]:
         """Put jobs of dead workers back (or fail them); publishes what changed. Returns requeued ids."""
