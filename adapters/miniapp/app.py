@@ -1,8 +1,8 @@
 """HTTP -> the core for the Telegram Mini App: the page at ``/app/`` and its JSON API under ``/app/api/``.
 
-``build_miniapp`` returns an aiohttp sub-application for the bot's one HTTP server to mount with
-``root.add_subapp("/app/", build_miniapp(...))``. Every API request must carry Telegram's init data in
-``Authorization: tma <initData>``; a missing, forged or stale one gets 401 before any handler runs, so it
+``build_miniapp`` returns an aiohttp sub-application for the bot's one HTTP server to mount at ``/app/``;
+``miniapp_mount(service, settings)`` is that mount as the server's start-up takes it. Every API request must
+carry Telegram's init data in ``Authorization: tma <initData>``; a missing, forged or stale one gets 401 before any handler runs, so it
 touches nothing. Handlers translate JSON to :class:`adapters.miniapp.core.BoardDesk` calls and back; a
 :class:`bot.errors.UserError` becomes 400 with the user's words in their language, anything else 500 with the
 generic apology (and a log line), never a traceback.
@@ -54,6 +54,23 @@ def build_miniapp(desk: BoardDesk, *, bot_token: str, max_age_s: int = DEFAULT_M
     app.router.add_get("/api/board/quote", quote)
     app.router.add_post("/api/board/render", render)
     return app
+
+
+def miniapp_mount(service: Any, settings: Any) -> Callable[[web.Application], None]:
+    """What the bot's HTTP server mounts: the Mini App at ``/app/``, when Telegram is configured (init data is
+    signed with the bot's token, so without one nobody could be verified and nothing is mounted)."""
+
+    def mount(root: web.Application) -> None:
+        if settings.telegram_bot_token is None:
+            return
+        miniapp = build_miniapp(
+            BoardDesk(service),
+            bot_token=settings.telegram_bot_token.get_secret_value(),
+            max_age_s=settings.miniapp.max_age_s,
+        )
+        root.add_subapp("/app/", miniapp)
+
+    return mount
 
 
 # -- middleware ---------------------------------------------------------------------------------------------------
