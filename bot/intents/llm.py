@@ -122,6 +122,10 @@ def validate_answer(arguments: object, rules: Command, *, has_focus: bool) -> Co
         raise BadAnswer(f"not a Command: {exc.errors()[0]['msg']}") from None
     if any(not _CLIP_REF.match(ref) for ref in command.clips):
         raise BadAnswer(f"bad clip reference in {command.clips!r}")
+    if command.duration is not None and not 1 <= command.duration <= 20:
+        raise BadAnswer(f"duration {command.duration} is not 1-20 seconds")
+    if command.keep_seconds is not None and not 0 < command.keep_seconds <= 60:
+        raise BadAnswer(f"keep_seconds {command.keep_seconds} is not in (0, 60]")
     if "current" in command.clips and not has_focus:
         raise BadAnswer("refers to a clip in focus, but none is")
     if command.prompt is not None and not command.prompt.strip():
