@@ -27,6 +27,11 @@ class LocalWorker:
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """The worker thread is running (``/readyz`` reports a local worker that died)."""
+        return self._thread.is_alive()
+
     def wake(self) -> None:
         self._wake.set()
 

@@ -38,6 +38,9 @@ class QueueCheck:
         if getattr(self.queue, "store", None) is None:
             return "the job queue has not started"
         await observe_queue(self.queue)
+        worker = getattr(self.queue, "worker", None)  # local mode: the render thread in this process
+        if worker is not None and not worker.alive:
+            return "the local worker thread is not running"
         return None
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -163,3 +164,23 @@ async def test_a_port_already_taken_stops_start_up_with_one_line_naming_the_sett
             await start_http(load_settings(database_url=sqlite_db, http_port=first.port, redis_url=None))
     finally:
         await first.stop()
+
+
+async def test_readyz_gives_503_when_the_local_worker_thread_is_not_running(sqlite_db, tmp_path):
+    from tests.integration.queue.renderer import QuickRenderer
+
+    settings = load_settings(database_url=sqlite_db, http_port=0, redis_url=None)
+    queue = make_queue(database_url=sqlite_db, engine_factory=lambda: QuickRenderer(tmp_path / "media"),
+                       settings=fast_settings())
+    await queue.start()
+    server = await start_http(settings, queue=queue)
+    try:
+        async with aiohttp.ClientSession() as http:
+            assert (await _get(http, f"{server.url}/readyz"))[0] == 200
+            await asyncio.to_thread(queue.worker.stop)
+            async with http.get(f"{server.url}/readyz") as response:
+                body = await response.json()
+            assert response.status == 503 and body["checks"]["queue"] == "the local worker thread is not running"
+    finally:
+        await server.stop()
+        await queue.close()
