@@ -196,10 +196,11 @@ class LanguageModel:
             raise BadAnswer(f"response is not JSON: {exc}") from None
 
     async def understand(self, text: str, *, has_focus: bool = False, has_image: bool = False,
-                         has_video: bool = False, focus_prompt: str | None = None,
+                         has_video: bool = False, replied: bool = False, focus_prompt: str | None = None,
                          rules: Command | None = None) -> Command:
         """The rules' Command, or the model's when the rules are unsure and the model answers well in time."""
-        rules = rules or parse(text, has_focus=has_focus, has_image=has_image, has_video=has_video)
+        rules = rules or parse(text, has_focus=has_focus, has_image=has_image, has_video=has_video, replied=replied)
+        has_focus = bool(has_focus or replied)
         if not self.enabled or rules.confidence >= UNSURE_BELOW:
             return rules
         context = {

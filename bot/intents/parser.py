@@ -18,10 +18,14 @@ _UTILITY_MAX_CHARS = 160
 _SURE = 0.95
 
 
-def parse(text: object, *, has_focus: bool = False, has_image: bool = False, has_video: bool = False) -> Command:
-    """What ``text`` asks for. Never raises: a reader's bug degrades to a plain generate (or help)."""
+def parse(text: object, *, has_focus: bool = False, has_image: bool = False, has_video: bool = False,
+          replied: bool = False) -> Command:
+    """What ``text`` asks for. Never raises: a reader's bug degrades to a plain generate (or help).
+
+    ``replied``: the message replies to the clip in focus, which makes it about that clip unless it asks for a
+    new one in so many words ("make a video of ...")."""
     try:
-        return parse_strict(text, has_focus=has_focus, has_image=has_image, has_video=has_video)
+        return parse_strict(text, has_focus=has_focus, has_image=has_image, has_video=has_video, replied=replied)
     except Exception:  # noqa: BLE001  (a chat message must never crash the bot; tests run parse_strict)
         log.exception("intent parser failed; falling back to generate")
         prompt = sanitize(text)[:4000] or None
@@ -29,10 +33,10 @@ def parse(text: object, *, has_focus: bool = False, has_image: bool = False, has
 
 
 def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = False,
-                 has_video: bool = False) -> Command:
+                 has_video: bool = False, replied: bool = False) -> Command:
     """``parse`` without the safety net, so tests see a reader's exception."""
     message = sanitize(text)
-    focus = bool(has_focus or has_video)
+    focus = bool(has_focus or has_video or replied)
     # 1. nothing said
     if not message:
         if has_image:
@@ -69,10 +73,10 @@ def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = Fal
     # 6. a photo: animate it, the caption is the prompt
     if has_image:
         return _generate("animate", line)
-    return _sentence(line, focus=focus, has_video=has_video)
+    return _sentence(line, focus=focus, has_video=has_video, replied=replied)
 
 
-def _sentence(line: str, *, focus: bool, has_video: bool = False) -> Command:
+def _sentence(line: str, *, focus: bool, has_video: bool = False, replied: bool = False) -> Command:
     """Plain sentences: re-cut, blend, loop, extend, redo, remix, settings, else a new scene or an edit."""
     clips, text = refs.extract(line)
     keep, text = recut.extract(text, strong_only=not (focus or clips))
@@ -118,6 +122,8 @@ def _sentence(line: str, *, focus: bool, has_video: bool = False) -> Command:
         reading = scene_or_edit.read(text)
         if reading.edit:
             return Command(action="remix", clips=target, prompt=prompt, confidence=reading.confidence, **fields)
+        if replied and not reading.asks_new:  # a description sent as a reply to a clip is that clip's new prompt
+            return Command(action="remix", clips=target, prompt=prompt, confidence=0.8, **fields)
         return Command(action="generate", prompt=scene, confidence=reading.confidence, **fields)
     return Command(action="generate", prompt=scene, confidence=_SURE, **fields)
 

@@ -95,13 +95,15 @@ class Reading:
     edit: bool
     confidence: float
     why: str
+    #: The sentence asks for a new clip in so many words ("make a video of ...", "新视频：...").
+    asks_new: bool = False
 
 
 def read(text: str) -> Reading:
     """New scene or edit, for ``text`` with settings, clip references and filler already cut out."""
     said = " ".join(text.replace(CUT, " ").split()).lstrip(" ,;:.!-–—，：；。！、")
     if _NEW_EN.search(said) or _NEW_ZH.search(said):
-        return Reading(False, 0.9, "asks for a new clip")
+        return Reading(False, 0.9, "asks for a new clip", asks_new=True)
     if _EDIT_START_EN.match(said) or _EDIT_START_ZH.match(said):
         return Reading(True, 0.9, "starts as an edit")
     if _SUBJECT_EN.match(said) or _SUBJECT_ZH.match(said):

@@ -67,3 +67,13 @@ def test_without_a_clip_in_focus_an_edit_like_sentence_is_generated_as_written()
 def test_redo_cuts_only_the_redo_words():
     assert redo("do it again, slower").replace("\x00", "") == ", slower"
     assert redo("a heron fishing") is None
+
+
+def test_a_description_sent_as_a_reply_to_a_clip_becomes_that_clips_new_prompt():
+    command = parse_strict("a blue square bouncing", has_focus=True, replied=True)
+    assert (command.action, command.clips, command.prompt) == ("remix", ["current"], "a blue square bouncing")
+
+
+def test_a_reply_that_asks_for_a_new_video_in_so_many_words_is_a_new_clip():
+    command = parse_strict("make a new video of a kite over dunes", has_focus=True, replied=True)
+    assert (command.action, command.prompt) == ("generate", "a kite over dunes")
