@@ -226,3 +226,21 @@ def test_the_environment_names_the_endpoint_and_the_toml_block_the_rest(monkeypa
         "http://127.0.0.1:11434/v1", "from-toml", 1.5, True)
     assert options.endpoint == "http://127.0.0.1:11434/v1/chat/completions"
     assert "sk-secret" not in json.dumps(settings.masked())
+
+
+async def test_reelbot_parse_asks_the_model_named_by_the_environment(fake_model):
+    import os
+    import sys
+    from pathlib import Path
+
+    fake_model.answers(_tool_call({"action": "generate", "prompt": "harbour lights over black water"}))
+    env = {**os.environ, "REELBOT_LLM_URL": fake_model.url, "REELBOT_LLM_MODEL": "tiny"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from reelbot.cli import main; main()", "parse", "--context", "clip", UNSURE,
+        env=env, cwd=Path(__file__).resolve().parents[4], stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    command = json.loads(out)
+    assert (command["action"], command["prompt"]) == ("generate", "harbour lights over black water")
+    assert fake_model.requests[0]["model"] == "tiny"
