@@ -150,3 +150,19 @@ def test_an_unusable_database_url_is_one_line_naming_the_variable_without_its_pa
     message = str(caught.value)
     assert message.startswith("invalid setting REELBOT_DATABASE_URL: ")
     assert "\n" not in message and "hunter2" not in message
+
+
+def test_the_public_url_and_the_mini_apps_init_data_age_are_read(monkeypatch):
+    monkeypatch.setenv("REELBOT_PUBLIC_URL", "https://bot.example.org/")
+    monkeypatch.setenv("REELBOT_MINIAPP__MAX_AGE_S", "600")
+
+    settings = load_settings()
+
+    assert settings.public_url == "https://bot.example.org" and settings.miniapp.max_age_s == 600
+
+
+def test_a_public_url_telegram_would_not_open_stops_start_up(monkeypatch):
+    monkeypatch.setenv("REELBOT_PUBLIC_URL", "http://bot.example.org")
+
+    with pytest.raises(ConfigError, match="REELBOT_PUBLIC_URL: must be an https:// address"):
+        load_settings()
