@@ -25,16 +25,18 @@ Motion is the hard part; the design choices that serve it:
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import logging
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+import click
 import numpy as np
 import torch
 
@@ -592,76 +594,73 @@ def profile() -> dict:
     }
 
 
-def parse_args(argv: list[str] | None = None) -> TrainOptions:
+#: Command-line names that differ from the field's (``--batch`` is what people type for the transformer stage).
+FLAG_NAMES = {"transformer_batch": "--batch"}
+#: Help for the flags whose field name does not say enough; every other field's flag shows its default.
+FLAG_HELP = {
+    "out": "where the pipeline is saved",
+    "checkpoint_dir": "resumable state lives here",
+    "vae_steps": "fixed step count (overrides the VAE time budget)",
+    "transformer_steps": "fixed step count (overrides the time budget)",
+    "vae_batch": "clips per VAE step (1:1)",
+    "transformer_batch": "clips per step (1:1)",
+    "vae_initial_logvar": "start the VAE posterior's log-variance here",
+    "pool": "encoded clips kept for stage 2",
+    "threads": "torch CPU threads (default: torch's choice)",
+    "refresh": "pool clips re-drawn per step",
+    "device": "auto (CUDA where there is one), cpu, cuda",
+    "vae_from": "a saved model whose VAE to reuse (skips stage 1)",
+    "init_from": "a saved model whose transformer and text encoder to start from",
+    "prefix_condition": "share of clips trained with a clean prefix (animate / extend / recut)",
+    "frame_condition": "share of steps with a clean frame appended (keyframe / loop / blend)",
+    "middle_frame": "share of appended frames placed at the middle frame (keyframes)",
+    "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
+    "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
+    "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
+}
+
+
+def _flags(cls: type, defaults: object) -> list[click.Option]:
+    """One ``--flag`` per scalar field of the dataclass ``cls``, typed and defaulted from it."""
+    hints = typing.get_type_hints(cls)
+    options = []
+    for item in fields(cls):
+        hint = hints[item.name]
+        optional = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else ()
+        kind = next((t for t in (bool, int, float, str) if t is hint or t in optional), None)
+        if kind is None:
+            continue  # nested or tuple-valued settings are not flags
+        name = FLAG_NAMES.get(item.name, "--" + item.name.replace("_", "-"))
+        options.append(click.Option([name, item.name], type=kind, default=getattr(defaults, item.name),
+                                    show_default=True, help=FLAG_HELP.get(item.name)))
+    return options
+
+
+def train_command() -> click.Command:
+    """``python -m toyworld.train``: its flags are TrainOptions' fields (and ModelConfig's sizes)."""
     defaults = TrainOptions()
-    parser = argparse.ArgumentParser(prog="python -m toyworld.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=defaults.out, help="where the pipeline is saved")
-    parser.add_argument("--checkpoint-dir", default=defaults.checkpoint_dir, help="resumable state lives here")
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--minutes", type=float, help="total budget, split 1:5 between VAE and transformer")
-    parser.add_argument("--vae-minutes", type=float, default=defaults.vae_minutes)
-    parser.add_argument("--transformer-minutes", type=float, default=defaults.transformer_minutes)
-    parser.add_argument("--vae-steps", type=int, help="fixed step count (overrides the VAE time budget)")
-    parser.add_argument("--transformer-steps", type=int, help="fixed step count (overrides the time budget)")
-    parser.add_argument("--checkpoint-minutes", type=float, default=defaults.checkpoint_minutes)
-    parser.add_argument("--vae-batch", type=int, default=defaults.vae_batch, help="clips per VAE step (1:1)")
-    parser.add_argument("--batch", type=int, default=defaults.transformer_batch, help="clips per step (1:1)")
-    parser.add_argument("--lr", type=float, default=defaults.lr)
-    parser.add_argument("--vae-initial-logvar", type=float, help="start the VAE posterior's log-variance here")
-    parser.add_argument("--pool", type=int, default=defaults.pool, help="encoded clips kept for stage 2")
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
-    parser.add_argument("--refresh", type=int, default=defaults.refresh, help="pool clips re-drawn per step")
-    parser.add_argument("--device", default=defaults.device, help="auto (CUDA where there is one), cpu, cuda")
-    parser.add_argument("--vae-from", help="a saved model whose VAE to reuse (skips stage 1)")
-    parser.add_argument("--init-from", help="a saved model whose transformer and text encoder to start from")
-    parser.add_argument("--prefix-condition", type=float, default=defaults.prefix_condition,
-                        help="share of clips trained with a clean prefix (animate / extend / recut)")
-    parser.add_argument("--frame-condition", type=float, default=defaults.frame_condition,
-                        help="share of steps with a clean frame appended (keyframe / loop / blend)")
-    parser.add_argument("--middle-frame", type=float, default=defaults.middle_frame,
-                        help="share of appended frames placed at the middle frame (keyframes)")
-    parser.add_argument("--temporal-weight", type=float, default=defaults.temporal_weight)
-    parser.add_argument("--high-noise", type=float, default=defaults.high_noise,
-                        help="share of frame-conditioned clips trained at sigma 0.9-1")
-    parser.add_argument("--short-clips", type=float, default=defaults.short_clips,
-                        help="share of batches without an appended frame cut to the keyframe draft's length")
-    parser.add_argument("--confusable-colours", type=float, default=defaults.confusable_colours,
-                        help="share of clips drawn from the colour pairs a caption can confuse (blue on green...)")
-    parser.add_argument("--layers", type=int, default=defaults.model.layers)
-    parser.add_argument("--heads", type=int, default=defaults.model.heads)
-    parser.add_argument("--head-dim", type=int, default=defaults.model.head_dim)
-    args = parser.parse_args(argv)
-    vae_minutes, transformer_minutes = args.vae_minutes, args.transformer_minutes
-    if args.minutes is not None:
-        vae_minutes, transformer_minutes = args.minutes / 6, args.minutes * 5 / 6
-    return TrainOptions(
-        out=args.out,
-        checkpoint_dir=args.checkpoint_dir,
-        seed=args.seed,
-        vae_minutes=vae_minutes,
-        transformer_minutes=transformer_minutes,
-        vae_steps=args.vae_steps,
-        transformer_steps=args.transformer_steps,
-        checkpoint_minutes=args.checkpoint_minutes,
-        vae_batch=args.vae_batch,
-        transformer_batch=args.batch,
-        lr=args.lr,
-        threads=args.threads,
-        pool=args.pool,
-        refresh=args.refresh,
-        device=args.device,
-        vae_from=args.vae_from,
-        init_from=args.init_from,
-        prefix_condition=args.prefix_condition,
-        frame_condition=args.frame_condition,
-        middle_frame=args.middle_frame,
-        temporal_weight=args.temporal_weight,
-        high_noise=args.high_noise,
-        short_clips=args.short_clips,
-        confusable_colours=args.confusable_colours,
-        vae_initial_logvar=args.vae_initial_logvar,
-        model=ModelConfig(layers=args.layers, heads=args.heads, head_dim=args.head_dim),
-    )
+
+    def options(minutes: float | None, **values: object) -> TrainOptions:
+        model = {item.name: values.pop(item.name) for item in fields(ModelConfig) if item.name in values}
+        if minutes is not None:
+            values["vae_minutes"], values["transformer_minutes"] = minutes / 6, minutes * 5 / 6
+        return TrainOptions(**values, model=replace(defaults.model, **model))
+
+    minutes = click.Option(["--minutes"], type=float, help="total budget, split 1:5 between VAE and transformer")
+    return click.Command("python -m toyworld.train", callback=options, help=__doc__.split("\n")[0],
+                         params=[minutes, *_flags(TrainOptions, defaults), *_flags(ModelConfig, defaults.model)])
+
+
+def parse_args(argv: list[str] | None = None) -> TrainOptions:
+    """The options a command line asks for (``--help`` prints every flag and exits, a bad flag says why)."""
+    try:
+        options = train_command().main(args=argv, standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    if not isinstance(options, TrainOptions):  # --help was shown
+        raise SystemExit(0)
+    return options
 
 
 def main(argv: list[str] | None = None) -> None:

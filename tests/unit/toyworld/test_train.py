@@ -150,3 +150,21 @@ def test_text_only_batches_are_cut_to_the_keyframe_drafts_length_when_asked(tmp_
     draft = trainer.vae.encode(torch.zeros(1, 3, pass_frames(KEYFRAME_INDEX + 1), 64, 64)).latent_dist.mode()
     full = trainer.pool.slots["1:1"].latents.shape[2]
     assert frames_seen == [DRAFT_LATENT_FRAMES, full] and draft.shape[2] == DRAFT_LATENT_FRAMES < full
+
+
+def test_every_flag_the_documentation_gives_the_trainer_exists_and_comes_from_its_options():
+    import re
+    from dataclasses import fields
+    from pathlib import Path
+
+    from toyworld.train import train_command
+
+    root = Path(__file__).resolve().parents[3]
+    documented = set()
+    for doc in (root / "README.md", root / "engine" / "models" / "toy" / "README.md", root / "Makefile"):
+        for line in re.findall(r"toyworld\.train[^`\n]*", doc.read_text(encoding="utf-8")):
+            documented |= set(re.findall(r"--[a-z][a-z-]*", line))
+    flags = {name for param in train_command().params for name in param.opts}
+    assert documented and documented <= flags
+    scalar = {f.name for f in fields(TrainOptions) if f.name != "model"}
+    assert {param.name for param in train_command().params} >= scalar  # one flag per option
