@@ -110,7 +110,11 @@ def _sqlite_file_lock(url: str) -> Iterator[None]:
         yield
         return
     path = Path(parsed.database)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot use the database at REELBOT_DATABASE_URL ({_safe(url)}): cannot create its "
+                          f"folder {path.parent} ({exc.strerror or exc})") from None
     try:
         import fcntl
     except ImportError:  # Windows: a single local process is the norm there

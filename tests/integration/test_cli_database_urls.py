@@ -133,3 +133,17 @@ def test_an_unreachable_database_gets_one_line_naming_the_variable(postgres_url,
         lines = result.output.strip().splitlines()
         assert result.exit_code in (1, 2), result.output
         assert len(lines) == 1 and "REELBOT_DATABASE_URL" in lines[0] and "reelbot_absent_db" in lines[0]
+
+
+def test_a_sqlite_file_that_cannot_be_created_gets_one_line_naming_the_variable(tmp_path):
+    # Given a SQLite URL whose folder would have to be made inside a file
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    reelbot = runner_for(f"sqlite:///{blocker / 'bot.db'}", tmp_path)
+    for command in (("db", "upgrade"), ("credits", "show", "console:ann"), ("chat",)):
+        # When a command needs the database
+        result = reelbot(*command, stdin="hello\n")
+        # Then one line says which database and why, and no traceback
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 2, result.output
+        assert len(lines) == 1 and "REELBOT_DATABASE_URL" in lines[0] and "cannot create its folder" in lines[0]
