@@ -25,11 +25,11 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-if TYPE_CHECKING:  # pragma: no cover
-    from engine.captioner.default import caption_image, default_captioner
-    from engine.captioner.jobs import CaptionJobs, CaptionRequest, CaptionResult, run_caption
-    from engine.captioner.loading import EMBEDDED_CAPTIONER_DIR, load_captioner
-    from engine.captioner.model import Caption, Captioner
+if TYPE_CHECKING:  # pragma: no cover  (names for type checkers; the package loads them lazily)
+    from engine.captioner.default import caption_image, default_captioner  # noqa: F401
+    from engine.captioner.jobs import CaptionJobs, CaptionRequest, CaptionResult, run_caption  # noqa: F401
+    from engine.captioner.loading import EMBEDDED_CAPTIONER_DIR, load_captioner  # noqa: F401
+    from engine.captioner.model import Caption, Captioner  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

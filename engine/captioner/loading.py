@@ -2,7 +2,7 @@
 
 A vision-encoder-decoder directory (the embedded captioner, ``nlpconnect/vit-gpt2``-style models) loads as
 ``VisionEncoderDecoderModel`` with its image processor and tokenizer; anything else loads through
-``AutoModelForImageTextToText`` and ``AutoProcessor`` (BLIP, GIT, Florence-2, SmolVLM, ...). Every failure is a
+``AutoModelForImageTextToText`` and ``AutoProcessor`` (BLIP, GIT, Florence-2, ...). Every failure is a
 :class:`ModelLoadError` naming the model.
 """
 
@@ -68,7 +68,7 @@ def load_captioner(model: str = "embedded", device: str = "auto") -> Captioner:
     profile = _profile(source)
     if profile.get("random_weights"):
         log.warning("the captioner %s has random weights: its captions are noise", source)
-    prompting = Prompting.choose(net.config, processor, tokenizer, profile)
+    prompting = Prompting.choose(profile)
     log.info("captioner %s loaded on %s (%s)", source, device, prompting.kind)
     with torch.inference_mode():
         return Captioner(net, processor, tokenizer, prompting, name=model, device=device)

@@ -1,9 +1,9 @@
 """A loaded captioner: one image in, one line of card text out, in the language asked for when the model can.
 
-How a model is asked for a language depends on the model (``Prompting``): the embedded captioner (and any
-directory whose ``reelbot.json`` lists ``languages``) takes a language token as its decoder prompt; a chat model
-(SmolVLM, ...) gets an instruction in that language; a plain captioner (BLIP, GIT, Florence-2) writes English
-whatever is asked, and :class:`Caption` says so in ``lang``.
+How a model is asked for a language depends on the model (``Prompting``): a directory whose ``reelbot.json``
+lists ``languages`` gets that prompt per language (the embedded captioner: a language token for its decoder;
+Florence-2: ``{"en": "<CAPTION>"}``); any other model captions unprompted, in English whatever is asked, and
+:class:`Caption` says so in ``lang``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,6 @@ from PIL import Image
 LANGUAGES = ("en", "zh")
 #: Longest caption in new tokens; a card is one line.
 MAX_NEW_TOKENS = 40
-#: What a chat model is asked, per language.
-INSTRUCTIONS = {
-    "en": "Describe this image in one short sentence.",
-    "zh": "用一句简短的中文描述这张图片。",
-}
-#: Florence-2 takes a task token instead of an instruction.
-FLORENCE_TASK = "<CAPTION>"
 
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff0c\u3002]) (?=[\u3400-\u9fff\uff0c\u3002])")
 _SPACES = re.compile(r"\s+")
@@ -46,21 +39,18 @@ class Caption:
 
 @dataclass(frozen=True)
 class Prompting:
-    """How to ask a model for a caption: ``kind`` is ``profile``, ``chat``, ``florence`` or ``plain``."""
+    """How to ask a model for a caption: ``kind`` is ``profile`` (a prompt per language) or ``plain`` (none)."""
 
     kind: str
     languages: tuple[str, ...]
     prompts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def choose(cls, config: Any, processor: Any, tokenizer: Any, profile: dict) -> "Prompting":
+    def choose(cls, profile: dict) -> "Prompting":
         if profile.get("languages"):
-            prompts = dict(profile["languages"])
-            return cls("profile", tuple(prompts), prompts)
-        if getattr(processor, "chat_template", None) or getattr(tokenizer, "chat_template", None):
-            return cls("chat", LANGUAGES, dict(INSTRUCTIONS))
-        if getattr(config, "model_type", "") == "florence2":
-            return cls("florence", ("en",), {"en": FLORENCE_TASK})
+            prompts = {lang: str(prompt) for lang, prompt in profile["languages"].items() if lang in LANGUAGES}
+            if prompts:
+                return cls("profile", tuple(prompts), prompts)
         return cls("plain", ("en",))
 
     def language_for(self, lang: str) -> str:
@@ -135,11 +125,7 @@ class Captioner:
 
     def _image_text_to_text(self, picture: Image.Image, lang: str) -> str:
         prompt = self.prompting.prompts.get(lang)
-        if self.prompting.kind == "chat":
-            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": prompt}]}]
-            text = self.processor.apply_chat_template(messages, add_generation_prompt=True)
-            inputs = self.processor(images=[picture], text=text, return_tensors="pt")
-        elif prompt:
+        if prompt:
             inputs = self.processor(images=picture, text=prompt, return_tensors="pt")
         else:
             inputs = self.processor(images=picture, return_tensors="pt")
