@@ -129,10 +129,6 @@ class WanFamily(Family):
                 f"it can do: {', '.join(sorted(self.operations))}"
             )
 
-    def steps_per_pass(self, denoise_strength: float = 1.0) -> int:
-        """Every pass runs the profile's steps, a remix too (:func:`schedule_length`; VACE never cuts)."""
-        return self.profile.num_inference_steps
-
     def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:
         """Text and image-to-video share one call across videos; VACE makes one video per call."""
         return self.kind != "vace"
@@ -190,9 +186,8 @@ class WanFamily(Family):
         from diffusers import WanVideoToVideoPipeline
 
         pipe = self._pipeline(WanVideoToVideoPipeline)
-        steps = self._steps(request)
-        strength = max(request.denoise_strength, 1.0 / steps)
-        length = schedule_length(steps, strength)
+        strength = request.denoise_strength
+        length = schedule_length(self._steps(request), strength)
         switch = self._experts(pipe, length, strength)
         try:
             return self._call(
@@ -267,7 +262,9 @@ class WanFamily(Family):
         return self._pipelines[cls]
 
     def _steps(self, request: PassRequest) -> int:
-        return getattr(request, "num_inference_steps", None) or self.profile.num_inference_steps
+        """What the render plan gave this pass (every Wan pass runs the profile's steps, a remix too: see
+        :func:`schedule_length`; VACE never cuts its schedule)."""
+        return request.num_inference_steps or self.profile.num_inference_steps
 
     def _experts(self, pipe, length: int, strength: float) -> Callable[[int], None] | None:
         """Wan 2.2 A14B's two experts in video-to-video, which diffusers runs with one transformer: the

@@ -40,7 +40,7 @@ TINY_WAN_PROFILE = {
     "guidance_scale": 1.0,
     "max_sequence_length": 16,
     "negative_prompt": "",
-    "sizes": {tier: {"16:9": [96, 64], "9:16": [64, 96], "1:1": [64, 64]} for tier in ("480p", "720p", "1080p")},
+    "sizes": {tier: {"16:9": [64, 32], "9:16": [32, 64], "1:1": [32, 32]} for tier in ("480p", "720p", "1080p")},
 }
 
 
@@ -106,7 +106,7 @@ def build_tiny_wan_pipeline(kind: str = "ti2v", seed: int = 0):
     torch.manual_seed(seed)
     if kind == "ti2v":  # the Wan 2.2 VAE: 2x2 patches in and out, so 16x in space and 48 latent channels
         vae = AutoencoderKLWan(
-            base_dim=8, z_dim=48, in_channels=12, out_channels=12, is_residual=True, patch_size=2,
+            base_dim=4, z_dim=48, in_channels=12, out_channels=12, is_residual=True, patch_size=2,
             latents_mean=[0.0] * 48, latents_std=[1.0] * 48, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
             scale_factor_spatial=16, scale_factor_temporal=4, temperal_downsample=[False, True, True],
         )
