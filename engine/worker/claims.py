@@ -99,7 +99,7 @@ class ClaimStore:
             lock = claim_lock_sql(self.engine.dialect.name)
             if lock is not None:
                 session.execute(lock)
-            self._fill_batch_keys(session, batch_key_of)
+            self._fill_batch_keys(session, batch_key_of, scope)
             waiting, created = to_waiting(session.execute(waiting_stmt(scope)).all())
             if not waiting:
                 return None
@@ -135,9 +135,13 @@ class ClaimStore:
             session.expunge(job)
         return claimed
 
-    def _fill_batch_keys(self, session: Session, batch_key_of) -> None:
-        """Batch keys are computed by the engine, which only the worker has; fill any the bot left empty."""
-        for job_id, spec in session.execute(select(Job.id, Job.spec).where(Job.status == QUEUED, Job.batch_key == "")):
+    def _fill_batch_keys(self, session: Session, batch_key_of, scope: ColumnElement[bool] | None = None) -> None:
+        """Batch keys are computed by the engine, which only the worker has; fill any the bot left empty.
+
+        Only within ``scope``: in local mode another process's jobs are keyed by that process's own engine.
+        """
+        statement = select(Job.id, Job.spec).where(Job.status == QUEUED, Job.batch_key == "")
+        for job_id, spec in session.execute(statement if scope is None else statement.where(scope)):
             try:
                 key = batch_key_of(spec) or f"job-{job_id}"
             except Exception:  # noqa: BLE001  (a spec the engine cannot key runs alone and fails on its own)
