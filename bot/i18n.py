@@ -115,6 +115,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "That description is {length} characters; please keep it under {limit}.",
         "zh": "描述有 {length} 个字符，请控制在 {limit} 以内。",
     },
+    "forget_ask": {
+        "en": "Forget you? This deletes your clips, prompts, drafts and chat history here for good. Credits you "
+        "have are lost, and a new start brings no welcome credits.",
+        "zh": "要删除你的数据吗？这会永久删除你的视频、描述、草稿和聊天记录。剩余积分将作废，重新开始也不会再送欢迎积分。",
+    },
+    "forget_button": {"en": "Yes, forget me", "zh": "确定删除"},
+    "forget_keep": {"en": "No, keep it", "zh": "不，保留"},
+    "forget_not_yours": {"en": "That question was for someone else.", "zh": "这个问题不是问你的。"},
+    "forget_kept": {"en": "Nothing was deleted.", "zh": "没有删除任何内容。"},
+    "forget_done": {"en": "Done: I have forgotten you. Write again any time to start afresh.",
+                    "zh": "完成：你的数据已删除。随时可以重新开始。"},
+    "forget_busy": {"en": "You have {jobs} video(s) waiting or rendering. /cancel them or wait, then /forget again.",
+                    "zh": "你还有 {jobs} 个视频在排队或生成中。请先 /cancel 取消或等待完成，然后再 /forget。"},
+    "moderation_refused": {
+        "en": "I can't make that: the description breaks this bot's content rules. Nothing was charged.",
+        "zh": "无法生成：该描述违反了本机器人的内容规则。未扣除任何积分。",
+    },
+    "rate_limited": {"en": "You're sending messages too fast; please wait {seconds} s.",
+                     "zh": "你发送消息太快了，请等待 {seconds} 秒。"},
+    "report_need_clip": {"en": "Reply to a clip with /report to report it.", "zh": "请回复某个视频并发送 /report 来举报。"},
+    "report_thanks": {"en": "Thanks, the operators have been told about #{clip}.", "zh": "谢谢，已将 #{clip} 报告给管理员。"},
+    "report_notice": {"en": "Report: clip #{clip} (by user {owner}) was reported by {reporter} in {chat}.",
+                      "zh": "举报：视频 #{clip}（用户 {owner}）被 {reporter} 在 {chat} 举报。"},
+    "clip_expired": {"en": "expired", "zh": "已过期"},
+    "clip_expired_rerender": {
+        "en": "Clip #{clip} has expired (its file was deleted). Re-render it from its recipe, same seed, for {price} "
+        "credits?",
+        "zh": "视频 #{clip} 已过期（文件已删除）。按原配方、同一随机种子重新生成，需要 {price} 积分，要继续吗？",
+    },
     "bad_upload": {"en": "I couldn't use that file: {reason}", "zh": "无法使用这个文件：{reason}"},
     "upload_too_large": {
         "en": "That file is {size_mb} MB; the limit is {limit_mb} MB.",
