@@ -101,14 +101,20 @@ class Browser:
         return result["result"].get("value")
 
     async def wait_for(self, expression: str, timeout_s: float = 30) -> Any:
-        """Poll ``expression`` until it is truthy; its value."""
+        """Poll ``expression`` until it is truthy; its value. An error while a page is still loading counts as
+        not yet (its document may be replaced under the evaluation)."""
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:
-            value = await self.evaluate(expression)
+            try:
+                value = await self.evaluate(expression)
+            except RuntimeError as error:
+                value, last_error = None, error
+            else:
+                last_error = None
             if value:
                 return value
             if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"waited {timeout_s} s for {expression}")
+                raise TimeoutError(f"waited {timeout_s} s for {expression} (last error: {last_error})")
             await asyncio.sleep(0.1)
 
     async def center(self, selector: str) -> tuple[float, float]:

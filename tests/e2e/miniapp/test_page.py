@@ -111,3 +111,9 @@ async def test_the_editor_speaks_chinese_and_takes_telegrams_theme(root, service
         assert "新建卡片" in await page.evaluate("document.querySelector('#editor-title').textContent")
         await page.tap("#editor-cancel")
         await page.screenshot(ARTIFACTS / "miniapp-editor-zh-390x844.png")
+
+        await page.open("about:blank")
+        await page.open(str(server.make_url("/app/")))  # opened outside Telegram: no init data
+        status = await page.wait_for("document.querySelector('#status.error') && document.querySelector('#status').textContent")
+        assert "Open timeline" in status
+        assert await page.evaluate("document.querySelectorAll('#track .block').length") == 0
