@@ -179,6 +179,25 @@ REASONS: dict[str, dict[str, str]] = {
     "out_of_memory": {"en": "the GPU ran out of memory", "zh": "显存不足"},
     "worker_lost": {"en": "the video machine restarted", "zh": "视频服务器重启了"},
     "unsupported": {"en": "this model can't do that operation", "zh": "当前模型不支持这个操作"},
+    # UnsupportedOperation's codes: the engine refuses what the loaded model cannot do, and says why.
+    "unsupported_operation": {"en": "this model can't do that operation", "zh": "当前模型不支持这个操作"},
+    "unsupported_text_only": {
+        "en": "this model only makes clips from text; it can't start or end on given frames",
+        "zh": "当前模型只能根据文字生成，不能以指定的画面开始或结束",
+    },
+    "unsupported_needs_image": {
+        "en": "this model needs a picture to start from; it can't make a clip from text alone",
+        "zh": "当前模型需要一张起始图片，不能只根据文字生成",
+    },
+    "unsupported_first_frame_only": {
+        "en": "this model can fix only the first frame, so it can't join two clips or close a loop",
+        "zh": "当前模型只能固定第一帧，无法融合两个视频或做成循环",
+    },
+    "unsupported_no_remix": {"en": "this model can't repaint an existing clip", "zh": "当前模型无法重制已有视频"},
+    "unsupported_pinned_frame": {
+        "en": "this model can fix only the first and last frames; a picture in the middle needs a VACE model",
+        "zh": "当前模型只能固定首尾帧，在中间放图片需要 VACE 模型",
+    },
     "bad_input": {"en": "the source clip can't be used that way", "zh": "源视频无法这样使用"},
     "unreadable_image": {"en": "that is not an image I can read", "zh": "这不是可读取的图片"},
     "unreadable_video": {"en": "that is not a video I can read", "zh": "这不是可读取的视频"},

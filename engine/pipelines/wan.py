@@ -44,19 +44,24 @@ OPERATIONS: dict[str, frozenset[str]] = {
     "vace": frozenset({"generate", "animate", "extend", "recut", "blend", "loop", "remix", "storyboard"}),
 }
 
-_NO_FRAMES = "it is a text-to-video checkpoint and cannot be given frames to start or end on"
-_NO_TEXT_ONLY = "it is an image-to-video checkpoint: every clip starts from a frame, so it cannot start from text"
-_NO_LAST_FRAME = "Wan 2.2 TI2V pins only the first frame (diffusers ignores last_image for it)"
-#: Why a kind cannot do an operation, in the words the refusal uses.
-WHY_NOT: dict[str, dict[str, str]] = {
+#: Why a checkpoint refuses: ``(code, reason)``. The code is the error's ``code``, which the bot words in the
+#: user's language (``bot.i18n.REASONS``); the reason is the English the logs and the CLI show.
+_NO_FRAMES = ("unsupported_text_only", "it is a text-to-video checkpoint and cannot be given frames to start or end on")
+_NO_TEXT_ONLY = (
+    "unsupported_needs_image",
+    "it is an image-to-video checkpoint: every clip starts from a frame, so it cannot start from text",
+)
+_NO_LAST_FRAME = ("unsupported_first_frame_only", "Wan 2.2 TI2V pins only the first frame (diffusers ignores last_image for it)")
+_NO_REPAINT = (
+    "unsupported_no_remix",
+    "its transformer takes frames to pin, not a video to repaint (video-to-video needs a T2V, TI2V or VACE checkpoint)",
+)
+_PINS_ENDS_ONLY = ("unsupported_pinned_frame", "only a VACE checkpoint pins frames anywhere")
+#: Why a kind cannot do an operation.
+WHY_NOT: dict[str, dict[str, tuple[str, str]]] = {
     "ti2v": {"blend": _NO_LAST_FRAME, "loop": _NO_LAST_FRAME},
     "t2v": {op: _NO_FRAMES for op in ("animate", "extend", "recut", "blend", "loop", "storyboard")},
-    "i2v": {
-        "generate": _NO_TEXT_ONLY,
-        "storyboard": _NO_TEXT_ONLY,
-        "remix": "its transformer takes frames to pin, not a video to repaint (video-to-video needs a T2V, "
-        "TI2V or VACE checkpoint)",
-    },
+    "i2v": {"generate": _NO_TEXT_ONLY, "storyboard": _NO_TEXT_ONLY, "remix": _NO_REPAINT},
     "vace": {},
 }
 #: Profiles shipped for the Wan 2.2 checkpoints; a ``reelbot.json`` beside a model overrides them.
@@ -123,10 +128,11 @@ class WanFamily(Family):
 
     def require(self, operation: str) -> None:
         if operation not in self.operations:
-            reason = WHY_NOT[self.kind].get(operation, "the checkpoint does not support it")
+            code, reason = WHY_NOT[self.kind].get(operation, ("unsupported_operation", "the checkpoint lacks it"))
             raise UnsupportedOperation(
                 f"this {self.name} model ({self.kind}) cannot do '{operation}': {reason}; "
-                f"it can do: {', '.join(sorted(self.operations))}"
+                f"it can do: {', '.join(sorted(self.operations))}",
+                code=code,
             )
 
     def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:
@@ -150,7 +156,8 @@ class WanFamily(Family):
         from diffusers import WanPipeline
 
         if self.kind == "i2v":
-            raise UnsupportedOperation(f"this {self.name} model ({self.kind}) cannot make a clip from text: {_NO_TEXT_ONLY}")
+            code, reason = _NO_TEXT_ONLY
+            raise UnsupportedOperation(f"this {self.name} model ({self.kind}) cannot make a clip from text: {reason}", code=code)
         return self._call(WanPipeline, request, on_step)
 
     def _image_to_video(
@@ -227,21 +234,26 @@ class WanFamily(Family):
     def _first_and_last(self, request: PassRequest) -> tuple[np.ndarray | None, np.ndarray | None, int]:
         """The frames an image-to-video call pins, checked against what Wan can pin: frame 0 and one later."""
         if request.conditions and self.kind == "t2v":
-            raise UnsupportedOperation(f"this {self.name} model ({self.kind}) cannot pin frames: {_NO_FRAMES}")
+            code, reason = _NO_FRAMES
+            raise UnsupportedOperation(f"this {self.name} model ({self.kind}) cannot pin frames: {reason}", code=code)
         first = last = None
         last_index = request.num_frames - 1
         for condition in sorted(request.conditions, key=lambda c: c.frame_index):
             if condition.frame_index == 0 and first is None:
                 first = condition.frames[-1] if len(condition.frames) == 1 else None
                 if first is None:
-                    raise UnsupportedOperation(f"{self.name} continues from one frame, not {len(condition.frames)}")
+                    raise UnsupportedOperation(
+                        f"{self.name} continues from one frame, not {len(condition.frames)}", code=_PINS_ENDS_ONLY[0]
+                    )
             elif last is None and first is not None and self.kind == "i2v":
                 last, last_index = condition.frames[0], condition.frame_index
             else:
                 where = "before the first frame is pinned" if first is None else "besides the first frame"
+                code, reason = _PINS_ENDS_ONLY
                 raise UnsupportedOperation(
                     f"this {self.name} model ({self.kind}) cannot pin a frame at index {condition.frame_index} "
-                    f"{where}: only a VACE checkpoint pins frames anywhere"
+                    f"{where}: {reason}",
+                    code=code,
                 )
         return first, last, last_index
 

@@ -133,20 +133,39 @@ def test_an_image_to_video_checkpoint_pins_the_first_and_last_frames_of_blend_an
 
 
 @pytest.mark.parametrize(
-    ("kind", "op", "reason"),
+    ("kind", "op", "reason", "code"),
     [
-        ("i2v", "generate", "cannot start from text"),
-        ("i2v", "remix", "not a video to repaint"),
-        ("t2v", "animate", "text-to-video checkpoint"),
-        ("t2v", "extend", "text-to-video checkpoint"),
+        ("i2v", "generate", "cannot start from text", "unsupported_needs_image"),
+        ("i2v", "remix", "not a video to repaint", "unsupported_no_remix"),
+        ("t2v", "animate", "text-to-video checkpoint", "unsupported_text_only"),
+        ("t2v", "extend", "text-to-video checkpoint", "unsupported_text_only"),
+        ("ti2v", "loop", "pins only the first frame", "unsupported_first_frame_only"),
     ],
 )
-def test_what_a_wan_checkpoint_cannot_do_is_refused_with_the_reason(wan_engines, sources, kind, op, reason):
+def test_what_a_wan_checkpoint_cannot_do_is_refused_with_the_reason_in_the_users_language(
+    wan_engines, sources, kind, op, reason, code
+):
+    from bot.i18n import DEFAULT_REASON
+    from bot.i18n import reason as reason_words
+
     engine = wan_engines(kind)
     calls = engine.pipeline_calls
-    with pytest.raises(UnsupportedOperation, match=f"cannot do '{op}'.*{reason}"):
+    with pytest.raises(UnsupportedOperation, match=f"cannot do '{op}'.*{reason}") as caught:
         engine.run([spec_for(op, sources)])
     assert engine.pipeline_calls == calls  # refused before anything ran
+    assert caught.value.code == code
+    for lang in ("en", "zh"):  # the words a failed job's message gives, not "an unexpected error"
+        assert reason_words(code, lang) != DEFAULT_REASON[lang]
+    assert reason_words(code, "zh") != reason_words(code, "en")
+
+
+def test_every_reason_a_wan_checkpoint_refuses_for_has_words_in_english_and_chinese():
+    from bot.i18n import REASONS
+    from engine.pipelines.wan import _PINS_ENDS_ONLY, WHY_NOT
+
+    codes = {code for refusals in WHY_NOT.values() for code, _ in refusals.values()}
+    for code in codes | {_PINS_ENDS_ONLY[0], "unsupported_operation"}:
+        assert REASONS[code]["en"] and REASONS[code]["zh"]
 
 
 def test_a_loop_made_from_a_prompt_is_refused_by_an_image_to_video_checkpoint(wan_engines):
@@ -156,8 +175,9 @@ def test_a_loop_made_from_a_prompt_is_refused_by_an_image_to_video_checkpoint(wa
 
 def test_a_storyboard_image_card_inside_a_clip_needs_a_vace_checkpoint(wan_engines, sources):
     cards = [Card(at_s=0, prompt="a cat"), Card(at_s=0.5, image=sources["image"])]
-    with pytest.raises(UnsupportedOperation, match="only a VACE checkpoint pins frames anywhere"):
+    with pytest.raises(UnsupportedOperation, match="only a VACE checkpoint pins frames anywhere") as caught:
         wan_engines("ti2v").run([Storyboard(cards=cards, settings=SETTINGS)])
+    assert caught.value.code == "unsupported_pinned_frame"
 
 
 @pytest.mark.parametrize("op", ["recut", "remix", "storyboard"])
