@@ -21,6 +21,8 @@ class RenderedClip(BaseModel):
     size_bytes: int
     seed: int
     thumbnail_path: str | None = None
+    #: Whether the file has an audio stream (AAC, as long as the video).
+    has_audio: bool = False
 
 
 class JobEvent(BaseModel):

@@ -15,12 +15,15 @@ import torch
 
 from engine.errors import ModelLoadError
 from engine.options import EngineOptions
-from engine.pipelines.profile import load_profile
+from engine.pipelines.profile import PROFILE_FILE, NativeProfile, load_profile
 
 log = logging.getLogger(__name__)
 
 #: The trained toy model another part of the project ships (a diffusers directory).
 TOY_MODEL_DIR = Path(__file__).parent / "models" / "toy"
+
+#: Profiles shipped for the families' published checkpoints (``[engine] profile`` names one).
+PROFILES_DIR = Path(__file__).parent / "profiles"
 
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -100,14 +103,54 @@ def load_family(
     *,
     media_dir: Path | str = "data/media",
 ):
-    """The warm model family for ``model``, chosen from its ``model_index.json``: Wan or LTX-Video."""
+    """The warm model family for ``model``, chosen from its ``model_index.json`` (``_class_name``): LTX-2,
+    Wan or LTX-Video."""
     source = embedded_model_dir(media_dir) if model == "embedded" else model
     index = Path(source) / "model_index.json"
-    if index.is_file() and json.loads(index.read_text()).get("_class_name", "").startswith("Wan"):
+    name = json.loads(index.read_text()).get("_class_name", "") if index.is_file() else ""
+    if name.startswith("Wan"):
         return _load_wan(Path(source), device, options or EngineOptions())
+    if name.startswith("LTX2"):
+        return _load_ltx2(Path(source), device, options or EngineOptions())
     from engine.pipelines import LTXFamily
 
     return LTXFamily(*load_pipeline(model, device, options, media_dir=media_dir))
+
+
+def _load_ltx2(model_dir: Path, device: str, options: EngineOptions):
+    """An LTX-2 checkpoint (any of its pipelines' directories) as ``LTX2ConditionPipeline``: every operation."""
+    from diffusers import LTX2ConditionPipeline
+
+    from engine.pipelines.ltx2 import LTX2Family
+
+    device = resolve_device(device)
+    dtype = resolve_dtype(options.dtype, device)
+    try:
+        pipe = LTX2ConditionPipeline.from_pretrained(str(model_dir), dtype=dtype)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelLoadError(f"could not load the model {str(model_dir)!r}: {exc}") from exc
+    pipe.set_progress_bar_config(disable=True)
+    profile = family_profile(model_dir, "ltx2", options)
+    if profile.random_weights:
+        log.warning("model %s has RANDOM weights (a test model): its videos and sound are noise", model_dir)
+    _place(pipe, device, options)
+    _speed_up(pipe, options)
+    log.info("loaded %s (LTX-2, %s) on %s (%s)", model_dir, profile.name, device, dtype)
+    return LTX2Family(pipe, profile)
+
+
+def family_profile(model_dir: Path, family: str, options: EngineOptions) -> NativeProfile:
+    """``[engine] profile`` (a shipped profile by name), else the model's ``reelbot.json``, else the family's
+    shipped default; then the options' steps and guidance."""
+    shipped = PROFILES_DIR / f"{options.profile or family}.json"
+    if options.profile and not shipped.is_file():
+        names = ", ".join(sorted(p.stem for p in PROFILES_DIR.glob("*.json")))
+        raise ModelLoadError(f"engine.profile {options.profile!r} is not a shipped profile; there are: {names}")
+    own = model_dir / PROFILE_FILE
+    path = shipped if options.profile or not own.is_file() else own
+    profile = NativeProfile.model_validate(json.loads(path.read_text()))
+    updates = {"num_inference_steps": options.num_inference_steps, "guidance_scale": options.guidance_scale}
+    return profile.model_copy(update={k: v for k, v in updates.items() if v is not None})
 
 
 def _load_wan(model_dir: Path, device: str, options: EngineOptions):

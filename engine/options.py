@@ -11,6 +11,8 @@ class EngineOptions(BaseModel):
     """Memory and speed options passed to the pipeline loader."""
 
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    #: A shipped profile (``engine/profiles/NAME.json``, e.g. ``ltx2-distilled``) instead of the model's own.
+    profile: str | None = None
     #: Keep only the running component on the GPU (diffusers ``enable_model_cpu_offload``).
     cpu_offload: bool = False
     #: Decode the video in tiles so 720p/1080p fit smaller GPUs.

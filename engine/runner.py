@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.errors import JobCancelled
 from engine.events import RenderedClip
-from engine.media import MediaLimits, encode_mp4, interpolate, thumbnail
+from engine.media import MediaLimits, Sound, encode_mp4, interpolate, thumbnail
 from engine.media.provenance import clip_metadata
 from engine.media.watermark import draw_watermark
 from engine.options import EngineOptions, MediaOptions
@@ -138,8 +138,8 @@ class Engine:
                 fps = wanted[index].settings.fps
                 tags = metadata[index] if metadata else {}
                 results[index] = [
-                    self._deliver(self._at_output_fps(video, spec.settings.fps, fps), fps, seed, max_bytes,
-                                  {**tags, "variation": str(variation)})
+                    self._deliver(self._at_output_fps(video.frames, spec.settings.fps, fps), fps, seed, max_bytes,
+                                  {**tags, "variation": str(variation)}, video.sound)
                     for variation, (video, seed) in enumerate(zip(spec_videos, spec_seeds))
                 ]
         return [clips or [] for clips in results]
@@ -172,11 +172,11 @@ class Engine:
         return interpolate(frames, made_fps, fps, round(len(frames) * fps / made_fps))
 
     def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None,
-                 tags: dict[str, str] | None = None) -> RenderedClip:
+                 tags: dict[str, str] | None = None, sound: Sound | None = None) -> RenderedClip:
         if self.media.watermark:
             frames = draw_watermark(frames, self.media.watermark, corner=self.media.watermark_corner)
         metadata = {**clip_metadata(model=self.model_id, seed=seed), **(tags or {})}
-        path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes, metadata=metadata)
+        path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes, metadata=metadata, audio=sound)
         thumb = thumbnail(frames[0], path.with_suffix(".jpg"))
         height, width = frames.shape[1:3]
         return RenderedClip(
@@ -189,4 +189,5 @@ class Engine:
             size_bytes=path.stat().st_size,
             seed=seed,
             thumbnail_path=str(thumb),
+            has_audio=sound is not None,
         )

@@ -53,6 +53,8 @@ class _Op(BaseModel):
 
     settings: Settings = Field(default_factory=Settings)
     negative_prompt: str | None = None
+    #: Sound with the clip: None = where the model family can make it, False = a clip with no audio stream.
+    audio: bool | None = None
 
     @property
     def generated_seconds(self) -> float:
@@ -95,6 +97,8 @@ class Remix(_Op):
     source: str
     prompt: str = Field(min_length=1)
     strength: float = Field(default=0.6, gt=0.0, le=1.0)
+    #: Keep the source's sound instead of making new sound with the new picture.
+    keep_audio: bool = False
 
     _prompt = field_validator("prompt")(_clean_prompt)
 

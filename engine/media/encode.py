@@ -1,4 +1,5 @@
-"""Chat-ready MP4: H.264, yuv420p, moov atom first (plays while downloading), within a size limit."""
+"""Chat-ready MP4: H.264, yuv420p, AAC sound when there is any, moov atom first (plays while downloading),
+within a size limit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import MediaError
+from engine.media.audio import Sound
 from engine.media.frames import to_uint8
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ BUDGET_SHARE = 0.90
 MAX_ATTEMPTS = 4
 #: Never go below this bitrate (bits/s): under it the clip is mush, better to refuse.
 MIN_BITRATE = 50_000
+#: AAC bitrate (bits/s) per channel: transparent enough for generated sound, small beside the video.
+AUDIO_BITRATE_PER_CHANNEL = 64_000
 
 
 def encode_mp4(
@@ -35,8 +39,11 @@ def encode_mp4(
     max_bytes: int | None = None,
     crf: int = DEFAULT_CRF,
     metadata: dict[str, str] | None = None,
+    audio: Sound | None = None,
 ) -> Path:
     """Write ``frames`` (``(F, H, W, 3)``, uint8 or 0..1 floats) as an MP4 that fits ``max_bytes``.
+
+    ``audio`` is muxed as AAC, fitted to exactly the video's duration (no audio stream when None).
 
     With a limit, the bitrate is capped at what the limit allows for this duration; if the file still comes
     out too big (rate control overshoots on short clips), it is re-encoded at a proportionally lower cap.
@@ -49,16 +56,18 @@ def encode_mp4(
         raise MediaError("encode_failed", f"yuv420p needs even sizes, got {frames.shape[2]}x{frames.shape[1]}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    duration_s = len(frames) / fps
+    audio = audio.fitted(duration_s) if audio is not None else None
     if max_bytes is None:
-        _encode(frames, path, fps, crf=crf, max_bitrate=None, metadata=metadata)
+        _encode(frames, path, fps, crf=crf, max_bitrate=None, metadata=metadata, audio=audio)
         return path
 
-    duration_s = len(frames) / fps
-    bitrate = int(max_bytes * 8 * BUDGET_SHARE / duration_s)
+    audio_bits = _audio_bitrate(audio) * duration_s if audio is not None else 0
+    bitrate = int((max_bytes * 8 * BUDGET_SHARE - audio_bits) / duration_s)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         if bitrate < MIN_BITRATE:
             break
-        _encode(frames, path, fps, crf=crf, max_bitrate=bitrate, metadata=metadata)
+        _encode(frames, path, fps, crf=crf, max_bitrate=bitrate, metadata=metadata, audio=audio)
         size = path.stat().st_size
         if size <= max_bytes:
             return path
@@ -70,8 +79,12 @@ def encode_mp4(
     )
 
 
+def _audio_bitrate(audio: Sound) -> int:
+    return AUDIO_BITRATE_PER_CHANNEL * min(audio.samples.shape[0], 2)
+
+
 def _encode(frames: np.ndarray, path: Path, fps: int, *, crf: int, max_bitrate: int | None,
-            metadata: dict[str, str] | None = None) -> None:
+            metadata: dict[str, str] | None = None, audio: Sound | None = None) -> None:
     height, width = frames.shape[1:3]
     options = {"crf": str(crf), "preset": PRESET}
     if max_bitrate is not None:
@@ -84,12 +97,33 @@ def _encode(frames: np.ndarray, path: Path, fps: int, *, crf: int, max_bitrate: 
         stream = container.add_stream("libx264", rate=Fraction(fps), options=options)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.time_base = Fraction(1, fps)
+        sound = _audio_stream(container, audio) if audio is not None else None  # every stream before the first mux
         for index, frame in enumerate(frames):
             video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
             video_frame.pts = index
             video_frame.time_base = Fraction(1, fps)
             container.mux(stream.encode(video_frame))
         container.mux(stream.encode(None))
+        if sound is not None:
+            _mux_audio(container, sound, audio)
+
+
+def _audio_stream(container, audio: Sound):
+    stream = container.add_stream("aac", rate=audio.sample_rate)
+    stream.layout = "mono" if audio.samples.shape[0] == 1 else "stereo"
+    stream.bit_rate = _audio_bitrate(audio)
+    return stream
+
+
+def _mux_audio(container, stream, audio: Sound) -> None:
+    """All samples as one frame; the AAC encoder cuts its own frames and PyAV keeps them in time."""
+    layout = "mono" if audio.samples.shape[0] == 1 else "stereo"
+    samples = np.ascontiguousarray(np.clip(audio.samples[:2], -1.0, 1.0), dtype=np.float32)
+    frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout=layout)
+    frame.sample_rate, frame.pts, frame.time_base = audio.sample_rate, 0, Fraction(1, audio.sample_rate)
+    for packet in stream.encode(frame):
+        container.mux(packet)
+    container.mux(stream.encode(None))
 
 
 def thumbnail(source: np.ndarray | Path | str, path: Path | str, *, max_side: int = 480, quality: int = 85) -> Path:

@@ -20,6 +20,10 @@ class VideoInfo:
     pix_fmt: str
     frames: int
     size_bytes: int
+    #: The first audio stream, when the file has sound: its codec, length and rate.
+    audio_codec: str | None = None
+    audio_duration_s: float | None = None
+    audio_sample_rate: int | None = None
 
 
 def probe(path: Path | str) -> VideoInfo:
@@ -40,6 +44,7 @@ def probe(path: Path | str) -> VideoInfo:
             else:
                 duration_s = frames / fps if fps else 0.0
             pix_fmt = context.format.name if context.format is not None else ""
+            sound = _audio(container)
             return VideoInfo(
                 duration_s=duration_s,
                 width=context.width,
@@ -49,8 +54,21 @@ def probe(path: Path | str) -> VideoInfo:
                 pix_fmt=pix_fmt,
                 frames=frames,
                 size_bytes=path.stat().st_size,
+                **sound,
             )
     except MediaError:
         raise
     except (av.FFmpegError, OSError) as exc:
         raise MediaError("unreadable_video", f"the file could not be read as a video ({exc.__class__.__name__})") from exc
+
+
+def _audio(container) -> dict:
+    if not container.streams.audio:
+        return {}
+    stream = container.streams.audio[0]
+    duration = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+    return {
+        "audio_codec": stream.codec_context.name,
+        "audio_duration_s": duration,
+        "audio_sample_rate": stream.codec_context.sample_rate,
+    }

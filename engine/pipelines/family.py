@@ -2,6 +2,10 @@
 
 Operations (``engine/pipelines/operations.py``) are written against this, so a second family (Wan 2.x) slots
 in by implementing :meth:`Family.render` and listing the operations it can really do.
+
+Sound (LTX-2 makes it with the video): :meth:`Family.render` may return a :class:`PassResult` carrying the
+pass's audio as well as its frames. That is the whole change for a family without sound: returning the
+frames array alone, as before, still works and means "no sound"; ``makes_audio`` stays False.
 """
 
 from __future__ import annotations
@@ -23,6 +27,21 @@ class FrameCondition:
     frames: np.ndarray
     frame_index: int = 0
     strength: float = 1.0
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What one pass made: frames ``uint8 (videos, F, H, W, 3)`` and, from a family with sound, its audio
+    ``float32 (videos, channels, samples)`` in -1..1 covering the same ``F / fps`` seconds."""
+
+    frames: np.ndarray
+    audio: np.ndarray | None = None
+    sample_rate: int | None = None
+
+    @classmethod
+    def of(cls, made: "PassResult | np.ndarray") -> "PassResult":
+        """A family's return value as a PassResult (a bare frames array is a pass without sound)."""
+        return made if isinstance(made, PassResult) else cls(frames=made)
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,8 @@ class Family(ABC):
 
     name: str = "family"
     operations: frozenset[str] = frozenset()
+    #: Whether passes come with sound (``render`` returns a :class:`PassResult` with ``audio``).
+    makes_audio: bool = False
 
     def __init__(self, profile: NativeProfile) -> None:
         self.profile = profile
@@ -83,5 +104,6 @@ class Family(ABC):
         return not late_conditions
 
     @abstractmethod
-    def render(self, request: PassRequest, on_step: Callable[[], None]) -> np.ndarray:
-        """Frames ``uint8 (len(prompts), num_frames, H, W, 3)``; ``on_step`` runs after every denoising step."""
+    def render(self, request: PassRequest, on_step: Callable[[], None]) -> PassResult | np.ndarray:
+        """Frames ``uint8 (len(prompts), num_frames, H, W, 3)`` (with audio, as a :class:`PassResult`, from a
+        family with sound); ``on_step`` runs after every denoising step, exactly ``num_inference_steps`` times."""

@@ -2,8 +2,11 @@
 
 Every function takes the family, a spec, its seeds (one per variation) and the job's :class:`RenderPlan`
 (``engine/pipelines/plan.py``, made once from the spec), renders exactly the plan's passes, and returns one
-``uint8`` frame array per variation, already at exactly ``settings.output_size`` and ``round(duration_s * fps)``
-new frames.
+:class:`Footage` per variation: ``uint8`` frames already at exactly ``settings.output_size`` and
+``round(duration_s * fps)`` new frames, and the clip's sound when it has any (``spec.audio``; None means sound
+where the family makes it). Sound follows the edits: a recut keeps the kept seconds' samples and continues
+them, an extension continues the source's sound, a blend crosses A's sound over into B's, a loop's sound
+closes without a click, a remix makes new sound unless ``keep_audio``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.errors import EngineError
-from engine.media import MediaLimits, fit_frames, load_image, load_video, retime
+from engine.errors import EngineError, UnsupportedOperation
+from engine.media import MediaLimits, fit_frames, load_audio, load_image, load_video, retime
+from engine.media.audio import SEAM_S, Sound, continue_from, cross_over, join_into, loop_seam
+from engine.media.footage import Footage
 from engine.media.frames import fit_frame
-from engine.pipelines.family import Family, PassRequest
+from engine.pipelines.family import Family, PassRequest, PassResult
 from engine.pipelines.plan import PlannedTimeline, RenderPlan, card_starts, num_frames
-from engine.pipelines.timeline import Shot, Timeline, render_timeline
+from engine.pipelines.timeline import Shot, ShotFootage, Timeline, render_shots
 from engine.specs import Animate, Blend, Extend, Generate, Loop, Recut, Remix, Settings, Storyboard
 
 
@@ -48,12 +53,29 @@ def _timeline(family: Family, settings: Settings, planned: PlannedTimeline, **an
     return timeline
 
 
-def _render(ctx: OpContext, timeline: Timeline, planned: PlannedTimeline, shots: list[Shot]) -> list[np.ndarray]:
-    return render_timeline(ctx.family, timeline, shots, ctx.on_step, list(planned.passes))
+def _render(ctx: OpContext, timeline: Timeline, planned: PlannedTimeline, shots: list[Shot]) -> list[ShotFootage]:
+    return render_shots(ctx.family, timeline, shots, ctx.on_step, list(planned.passes))
 
 
-def _deliver(videos: list[np.ndarray], settings: Settings) -> list[np.ndarray]:
-    return [fit_frames(video, settings.output_size) for video in videos]
+def wants_sound(family: Family, spec) -> bool:
+    """``spec.audio`` (None: sound where the family makes it); asking a silent family for sound is refused."""
+    if spec.audio is None:
+        return family.makes_audio
+    if spec.audio and not family.makes_audio:
+        raise UnsupportedOperation(f"the {family.name} model family makes video without sound")
+    return spec.audio
+
+
+def _frames(shot: ShotFootage, settings: Settings) -> np.ndarray:
+    return fit_frames(shot.frames, settings.output_size)
+
+
+def _deliver(shots: list[ShotFootage], settings: Settings, sound: bool) -> list[Footage]:
+    return [Footage(_frames(shot, settings), shot.sound if sound else None) for shot in shots]
+
+
+def _silence(seconds: float, like: Sound) -> Sound:
+    return Sound(np.zeros((like.samples.shape[0], like.at(seconds)), np.float32), like.sample_rate)
 
 
 def _source(ctx: OpContext, path: str, settings: Settings) -> np.ndarray:
@@ -77,7 +99,7 @@ def _tail(frames: np.ndarray, count: int) -> np.ndarray:
 # --- the operations -------------------------------------------------------------------------------------------
 
 
-def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]], plan: RenderPlan) -> list[list[np.ndarray]]:
+def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]], plan: RenderPlan) -> list[list[Footage]]:
     """Text to video; several specs with the same settings share every batched pass."""
     # 1. Check inputs: one batch shares a size and length.
     settings = specs[0].settings
@@ -85,25 +107,26 @@ def generate(ctx: OpContext, specs: list[Generate], seeds: list[list[int]], plan
            (settings.resolution, settings.aspect, settings.duration_s, settings.fps) for s in specs):
         raise EngineError("generate specs in one batch must share resolution, aspect, duration and fps")
     ctx.family.require("generate")
+    sound = [wants_sound(ctx.family, spec) for spec in specs]
     # 2. Prepare: one shot per variation of every spec, in order.
     shots = [shot for spec, spec_seeds in zip(specs, seeds)
              for shot in _shots(ctx.family, spec.prompt, spec.negative_prompt, spec_seeds)]
     # 3. Call.
     (planned,) = plan.timelines
     videos = _render(ctx, _timeline(ctx.family, settings, planned), planned, shots)
-    # 4. Post-process: exact size, split back per spec.
-    videos = _deliver(videos, settings)
+    # 4. Post-process: exact size, split back per spec (each keeps its sound or not).
     out, start = [], 0
-    for spec_seeds in seeds:
-        out.append(videos[start : start + len(spec_seeds)])
+    for spec_seeds, spec_sound in zip(seeds, sound):
+        out.append(_deliver(videos[start : start + len(spec_seeds)], settings, spec_sound))
         start += len(spec_seeds)
     return out
 
 
-def animate(ctx: OpContext, spec: Animate, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
+def animate(ctx: OpContext, spec: Animate, seeds: list[int], plan: RenderPlan) -> list[Footage]:
     """Image (+ text) to video: the image pinned at frame 0."""
     # 1. Check inputs and load the image.
     ctx.family.require("animate")
+    sound = wants_sound(ctx.family, spec)
     image = load_image(spec.image, ctx.limits)
     first = fit_frame(image, native_size(ctx.family, spec.settings))
     # 2. Call.
@@ -111,13 +134,15 @@ def animate(ctx: OpContext, spec: Animate, seeds: list[int], plan: RenderPlan) -
     timeline = _timeline(ctx.family, spec.settings, planned, keyframes={0: first})
     videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
     # 3. Post-process.
-    return _deliver(videos, spec.settings)
+    return _deliver(videos, spec.settings, sound)
 
 
-def remix(ctx: OpContext, spec: Remix, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
-    """Change a clip by a sentence: the source's latents noised to ``strength`` and denoised toward the prompt."""
+def remix(ctx: OpContext, spec: Remix, seeds: list[int], plan: RenderPlan) -> list[Footage]:
+    """Change a clip by a sentence: the source's latents noised to ``strength`` and denoised toward the prompt.
+    The sound is made anew with the picture, or the source's kept (``keep_audio``)."""
     # 1. Check inputs and load the source at the clip's length (its last frame held if short).
     ctx.family.require("remix")
+    sound = spec.audio is not False and (spec.keep_audio or wants_sound(ctx.family, spec))
     (planned,) = plan.timelines
     source = load_video(spec.source, ctx.limits)
     source_frames = retime(source.frames, source.fps, spec.settings.fps, planned.layout.num_frames)
@@ -127,14 +152,20 @@ def remix(ctx: OpContext, spec: Remix, seeds: list[int], plan: RenderPlan) -> li
         init_video=_native(ctx.family, spec.settings, source_frames), denoise_strength=spec.strength,
     )
     videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
-    # 3. Post-process.
-    return _deliver(videos, spec.settings)
+    # 3. Post-process: the source's own sound when asked to keep it (and it has any).
+    kept = load_audio(spec.source) if spec.keep_audio and sound else None
+    if kept is not None:
+        seconds = planned.layout.num_frames / spec.settings.fps
+        return [Footage(_frames(video, spec.settings), kept.fitted(seconds)) for video in videos]
+    return _deliver(videos, spec.settings, sound)
 
 
-def recut(ctx: OpContext, spec: Recut, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
-    """Keep the first ``keep_seconds`` verbatim and regenerate the rest, continuing from the kept tail."""
+def recut(ctx: OpContext, spec: Recut, seeds: list[int], plan: RenderPlan) -> list[Footage]:
+    """Keep the first ``keep_seconds`` verbatim (frames and sound samples) and regenerate the rest, continuing
+    from the kept tail."""
     # 1. Check inputs: the source must hold what is kept (keeping more than there is would silently keep less).
     ctx.family.require("recut")
+    sound = wants_sound(ctx.family, spec)
     source = _source(ctx, spec.source, spec.settings)
     keep = num_frames(spec.settings, spec.keep_seconds)
     if keep > len(source):
@@ -148,28 +179,59 @@ def recut(ctx: OpContext, spec: Recut, seeds: list[int], plan: RenderPlan) -> li
     context = _native(ctx.family, spec.settings, _tail(kept, planned.layout.context_frames))
     timeline = _timeline(ctx.family, spec.settings, planned, context=context)
     videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
-    # 3. Post-process: the kept frames, then the new ones.
-    return [np.concatenate([kept, video]) for video in _deliver(videos, spec.settings)]
+    # 3. Post-process: the kept frames, then the new ones; the kept samples, then the new sound easing out of
+    #    what followed them in the source.
+    fps, kept_s = spec.settings.fps, keep / spec.settings.fps
+    source_sound = load_audio(spec.source) if sound else None
+    out = []
+    for video in videos:
+        frames = np.concatenate([kept, _frames(video, spec.settings)])
+        if not sound or video.sound is None:
+            out.append(Footage(frames))
+            continue
+        if source_sound is None:
+            joined = _silence(kept_s, video.sound).then(video.sound)
+        else:
+            after = source_sound.span(kept_s, min(source_sound.duration_s, kept_s + SEAM_S))
+            joined = continue_from(source_sound.span(0, kept_s), after, video.sound)
+        out.append(Footage(frames, joined.fitted(len(frames) / fps)))
+    return out
 
 
-def extend(ctx: OpContext, spec: Extend, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
-    """The source plus ``duration_s`` seconds that continue from its last frames."""
+def extend(ctx: OpContext, spec: Extend, seeds: list[int], plan: RenderPlan) -> list[Footage]:
+    """The source plus ``duration_s`` seconds that continue from its last frames, its sound continued too."""
     # 1. Check inputs and load the source.
     ctx.family.require("extend")
+    sound = wants_sound(ctx.family, spec)
     source = _source(ctx, spec.source, spec.settings)
     # 2. Call: continue from the source's tail.
     (planned,) = plan.timelines
     context = _native(ctx.family, spec.settings, _tail(source, planned.layout.context_frames))
     timeline = _timeline(ctx.family, spec.settings, planned, context=context)
     videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
-    # 3. Post-process: the source, then the continuation.
-    return [np.concatenate([source, video]) for video in _deliver(videos, spec.settings)]
+    # 3. Post-process: the source, then the continuation; the source's sound crossfades into the sound made
+    #    over its tail, so the continuation's sound carries on without a jump.
+    source_s = len(source) / spec.settings.fps
+    source_sound = load_audio(spec.source) if sound else None
+    out = []
+    for video in videos:
+        frames = np.concatenate([source, _frames(video, spec.settings)])
+        if not sound or video.sound is None:
+            out.append(Footage(frames))
+            continue
+        before = source_sound.fitted(source_s) if source_sound is not None else _silence(source_s, video.sound)
+        lead = video.lead if video.lead is not None else video.sound.span(0, 0)
+        out.append(Footage(frames, join_into(before, lead, video.sound).fitted(len(frames) / spec.settings.fps)))
+    return out
 
 
-def blend(ctx: OpContext, spec: Blend, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
-    """A transition that starts where clip A ends (A's tail at frame 0) and ends where B starts (B's head last)."""
+def blend(ctx: OpContext, spec: Blend, seeds: list[int], plan: RenderPlan) -> list[Footage]:
+    """A transition that starts where clip A ends (A's tail at frame 0) and ends where B starts (B's head last);
+    its sound crosses over from A's closing seconds into B's opening ones (made sound stands in for a silent
+    clip)."""
     # 1. Check inputs and load both clips.
     ctx.family.require("blend")
+    sound = wants_sound(ctx.family, spec)
     clip_a = _source(ctx, spec.source, spec.settings)
     clip_b = _source(ctx, spec.source_b, spec.settings)
     # 2. Call.
@@ -180,13 +242,26 @@ def blend(ctx: OpContext, spec: Blend, seeds: list[int], plan: RenderPlan) -> li
         last_frame=_native(ctx.family, spec.settings, clip_b[:1])[0],
     )
     videos = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, seeds))
-    # 3. Post-process.
-    return _deliver(videos, spec.settings)
+    # 3. Post-process: A's sound crossing over into B's.
+    if not sound:
+        return _deliver(videos, spec.settings, False)
+    seconds, a_s = planned.layout.num_frames / spec.settings.fps, len(clip_a) / spec.settings.fps
+    sound_a, sound_b = load_audio(spec.source), load_audio(spec.source_b)
+    out = []
+    for video in videos:
+        made = video.sound
+        first = sound_a.span(a_s - seconds, a_s) if sound_a is not None else made
+        second = sound_b.span(0, seconds) if sound_b is not None else made
+        crossed = cross_over(first, second) if first is not None and second is not None else None
+        out.append(Footage(_frames(video, spec.settings), crossed))
+    return out
 
 
-def loop(ctx: OpContext, spec: Loop, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
-    """A loop that closes: the same frame pinned at both ends; the duplicate end frame is dropped."""
+def loop(ctx: OpContext, spec: Loop, seeds: list[int], plan: RenderPlan) -> list[Footage]:
+    """A loop that closes: the same frame pinned at both ends; the duplicate end frame is dropped, and the sound
+    made over it becomes the crossfade that closes the sound's seam."""
     ctx.family.require("loop")
+    sound = wants_sound(ctx.family, spec)
     # 1. The frame the loop starts and ends on: the source's first, or a still drawn from the prompt.
     if spec.source:
         anchors = [_native(ctx.family, spec.settings, _source(ctx, spec.source, spec.settings)[:1])[0]] * len(seeds)
@@ -197,9 +272,11 @@ def loop(ctx: OpContext, spec: Loop, seeds: list[int], plan: RenderPlan) -> list
     for anchor, seed, planned in zip(anchors, seeds, plan.timelines):
         timeline = _timeline(ctx.family, spec.settings, planned, keyframes={0: anchor}, last_frame=anchor)
         (video,) = _render(ctx, timeline, planned, _shots(ctx.family, spec.prompt, spec.negative_prompt, [seed]))
-        out.append(video[:-1])
+        frames = _frames(ShotFootage(video.frames[:-1]), spec.settings)
+        closed = loop_seam(video.sound, len(frames) / spec.settings.fps) if sound and video.sound else None
+        out.append(Footage(frames, closed))
     # 3. Post-process.
-    return _deliver(out, spec.settings)
+    return out
 
 
 def _stills(ctx: OpContext, prompt: str, negative: str | None, seeds: list[int], settings: Settings, plan: RenderPlan):
@@ -213,14 +290,15 @@ def _stills(ctx: OpContext, prompt: str, negative: str | None, seeds: list[int],
         generators=[torch.Generator("cpu").manual_seed(seed) for seed in seeds],
         num_inference_steps=planned.steps,
     )
-    return ctx.family.render(request, ctx.on_step)[:, 0]
+    return PassResult.of(ctx.family.render(request, ctx.on_step)).frames[:, 0]
 
 
-def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int], plan: RenderPlan) -> list[np.ndarray]:
+def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int], plan: RenderPlan) -> list[Footage]:
     """Cards on a timeline: the prompt switches at each card's time (a new chunk starts there); card images
     are pinned at their times."""
     # 1. Check inputs: each card's start frame, prompt and image.
     ctx.family.require("storyboard")
+    sound = wants_sound(ctx.family, spec)
     settings, size = spec.settings, native_size(ctx.family, spec.settings)
     prompts, keyframes, prompt = [], {}, ""
     for start, card in zip(card_starts(spec), spec.cards):
@@ -233,7 +311,7 @@ def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int], plan: RenderP
     timeline = _timeline(ctx.family, settings, planned, keyframes=keyframes, cuts=tuple(start for start, _ in prompts))
     shots = _shots(ctx.family, prompts[0][1], spec.negative_prompt, seeds, prompts=prompts)
     # 3. Post-process.
-    return _deliver(_render(ctx, timeline, planned, shots), settings)
+    return _deliver(_render(ctx, timeline, planned, shots), settings, sound)
 
 
 OPERATIONS = {

@@ -1,7 +1,7 @@
 """How a model likes to be called: its native sizes per tier/aspect, pass length, steps and guidance.
 
 A model directory may carry ``reelbot.json`` with these fields (the tiny and toy models do); a model without
-one gets the LTX-Video 0.9.x defaults below.
+one gets the shipped profile of its family (``engine/profiles/``), or the LTX-Video 0.9.x defaults below.
 """
 
 from __future__ import annotations
@@ -48,6 +48,15 @@ class NativeProfile(BaseModel):
     #: at ``keyframe_index``. For models that draw the right things but cannot decide motion from noise alone
     #: (the toy model: its transformer has no sense of absolute position); None: one pass.
     keyframe_index: int | None = Field(default=None, ge=1)
+    #: Distilled checkpoints: their own noise levels for each pass (LTX-2 distilled: 8), used instead of
+    #: ``num_inference_steps``; ``refine_sigmas`` then refine the result in the same pass (LTX-2: 3 more).
+    sigmas: list[float] | None = None
+    refine_sigmas: list[float] | None = None
+    #: LTX-2's guidance beyond CFG: spatio-temporal guidance (0 = off) and modality isolation (1 = off), and
+    #: the sound's own CFG scale (None: ``guidance_scale``). Each one on costs a transformer call per step.
+    stg_scale: float = 1.0
+    modality_scale: float = 3.0
+    audio_guidance_scale: float | None = 7.0
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":

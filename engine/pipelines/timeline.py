@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from engine.media.audio import Sound, join_into
+from engine.media.footage import Footage
 from engine.media.frames import crossfade_into
-from engine.pipelines.family import Family, FrameCondition, PassRequest
+from engine.pipelines.family import Family, FrameCondition, PassRequest, PassResult
 
 #: Seeds of later chunks are offset by this much so each chunk draws fresh, reproducible noise.
 _CHUNK_SEED_STRIDE = 1_000_003
@@ -182,10 +184,23 @@ def render_timeline(
     on_step: Callable[[], None],
     passes: list[Pass] | None = None,
 ) -> list[np.ndarray]:
-    """Each shot's ``num_frames`` new frames, ``uint8 (F, H, W, 3)`` at the native size, made by ``passes``
-    (planned here when not given; a plan made from a spec must match this timeline's layout)."""
+    """Each shot's ``num_frames`` new frames, ``uint8 (F, H, W, 3)`` at the native size (see :func:`render_shots`)."""
+    return [footage.frames for footage in render_shots(family, timeline, shots, on_step, passes)]
+
+
+def render_shots(
+    family: Family,
+    timeline: Timeline,
+    shots: list[Shot],
+    on_step: Callable[[], None],
+    passes: list[Pass] | None = None,
+) -> list["ShotFootage"]:
+    """Each shot's new frames and, from a family with sound, their sound, made by ``passes`` (planned here when
+    not given; a plan made from a spec must match this timeline's layout)."""
     passes = plan_passes(timeline.layout, len(shots), family) if passes is None else passes
     made: list[np.ndarray | None] = [None] * len(shots)
+    sounds: list[Sound | None] = [None] * len(shots)
+    leads: list[Sound | None] = [None] * len(shots)
     drafted: dict[int, np.ndarray] = {}  # shot -> its keyframe, drawn by a keyframe_draft pass
     last_chunk = max((p.chunk for p in passes), default=0)
     for planned in passes:
@@ -196,14 +211,33 @@ def render_timeline(
             continue
         previous = timeline.context if planned.chunk == 0 else made[group[0]]
         pinned = drafted.get(group[0]) if planned.chunk == 0 else None
-        frames = _render_pass(
+        frames, audio = _render_pass(
             family, timeline, [shots[i] for i in group], planned, planned.chunk == last_chunk, previous, pinned, on_step
         )
         for position, shot_index in enumerate(group):
             made[shot_index] = frames[position] if made[shot_index] is None else np.concatenate(
                 [made[shot_index], frames[position]]
             )
-    return [video for video in made if video is not None]
+            if audio is None:
+                continue
+            lead, new = audio[position]
+            if sounds[shot_index] is None:
+                sounds[shot_index], leads[shot_index] = new, lead
+            else:  # the pass's sound over the frames it continued is what the join crossfades into
+                sounds[shot_index] = join_into(sounds[shot_index], lead, new)
+    return [
+        ShotFootage(video, None if sound is None else sound.fitted(len(video) / timeline.fps), lead)
+        for video, sound, lead in zip(made, sounds, leads)
+        if video is not None
+    ]
+
+
+@dataclass(frozen=True)
+class ShotFootage(Footage):
+    """A shot's frames and sound, plus ``lead``: the sound made over the context it continued (first chunk),
+    which a continuation crossfades its source's sound into."""
+
+    lead: Sound | None = None
 
 
 def _seeds(shots: list[Shot], chunk: int) -> list[int]:
@@ -227,7 +261,7 @@ def _render_keyframes(
         generators=[torch.Generator("cpu").manual_seed((seed + _KEYFRAME_SEED_OFFSET) % 2**63) for seed in seeds],
         num_inference_steps=planned.steps,
     )
-    return family.render(draft, on_step)[:, at]
+    return PassResult.of(family.render(draft, on_step)).frames[:, at]
 
 
 def _render_pass(
@@ -239,7 +273,9 @@ def _render_pass(
     previous: np.ndarray | None,
     drafted_keyframe: np.ndarray | None,
     on_step: Callable[[], None],
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[tuple[Sound, Sound]] | None]:
+    """The pass's new frames per shot and, with sound, each shot's ``(lead, new)`` sound: over the frames it
+    was conditioned on, and over its new frames."""
     profile = family.profile
     start, end, index = planned.start, planned.end, planned.chunk
     # 1. What this pass continues: the tail of what came before (8k+1 frames, or one image).
@@ -283,7 +319,13 @@ def _render_pass(
         num_inference_steps=planned.steps,
     )
     start_at = 0 if drafted_keyframe is not None else overlap
-    videos = family.render(request, on_step)[:, start_at : start_at + new_frames]
+    result = PassResult.of(family.render(request, on_step))
+    videos = result.frames[:, start_at : start_at + new_frames]
+    audio = None
+    if result.audio is not None:
+        fps, rate = timeline.fps, int(result.sample_rate)
+        whole = [Sound(np.asarray(samples, np.float32), rate) for samples in result.audio]
+        audio = [(s.span(0, start_at / fps), s.span(start_at / fps, (start_at + new_frames) / fps)) for s in whole]
     # 5. Seams: ease the generated frames into what they were conditioned on.
     seam = profile.seam_frames
     out = []
@@ -295,4 +337,4 @@ def _render_pass(
         if last and timeline.last_frame is not None:
             video = crossfade_into(video, timeline.last_frame, seam, at_end=True)
         out.append(video)
-    return np.stack(out)
+    return np.stack(out), audio

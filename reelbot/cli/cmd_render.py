@@ -47,8 +47,10 @@ def _cards(values: tuple[str, ...]) -> list[dict]:
 @click.option("--card", "cards", multiple=True, help='Storyboard card "SECONDS:TEXT" (or SECONDS:IMAGE.png); repeatable.')
 @click.option("--model", "model_name", help="Diffusers model directory or hub id (default: REELBOT_MODEL).")
 @click.option("--max-mb", type=float, help="Keep each file under this many megabytes.")
+@click.option("--audio/--no-audio", default=None, help="Sound with the clip (default: where the model makes it).")
+@click.option("--keep-audio", is_flag=True, help="Remix: keep the source's sound instead of making new sound.")
 def render(op: str, output: str, prompt: str, source, source_b, image, keep_seconds, strength, aspect, resolution,
-           duration, fps, variations, seed, cards, model_name, max_mb) -> None:
+           duration, fps, variations, seed, cards, model_name, max_mb, audio, keep_audio) -> None:
     """Run one operation OP and write OUTPUT (variations: OUT-1.mp4, OUT-2.mp4, ...)."""
     from engine.errors import EngineError
     from engine.specs import parse_spec
@@ -59,11 +61,13 @@ def render(op: str, output: str, prompt: str, source, source_b, image, keep_seco
         "settings": {"aspect": aspect, "resolution": resolution, "duration_s": duration, "fps": fps,
                      "variations": int(variations), "seed": seed},
         "prompt": prompt,
+        "audio": audio,
     }
     extra = {"source": source, "source_b": source_b, "image": image, "keep_seconds": keep_seconds}
     data.update({key: value for key, value in extra.items() if value is not None})
     if op == "remix":
         data["strength"] = strength
+        data["keep_audio"] = keep_audio
     if op == "storyboard":
         data["cards"] = _cards(cards)
         data.pop("prompt")
@@ -89,7 +93,7 @@ def render(op: str, output: str, prompt: str, source, source_b, image, keep_seco
         target.parent.mkdir(parents=True, exist_ok=True)
         Path(clip.path).replace(target)
         click.echo(f"{target}  {clip.width}x{clip.height}  {clip.num_frames} frames @ {clip.fps} fps  "
-                   f"{clip.size_bytes / 1e6:.2f} MB  seed {clip.seed}")
+                   f"{'with sound' if clip.has_audio else 'silent'}  {clip.size_bytes / 1e6:.2f} MB  seed {clip.seed}")
 
 
 def _fail(message: str) -> None:
