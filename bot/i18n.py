@@ -138,6 +138,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "report_thanks": {"en": "Thanks, the operators have been told about #{clip}.", "zh": "谢谢，已将 #{clip} 报告给管理员。"},
     "report_notice": {"en": "Report: clip #{clip} (by user {owner}) was reported by {reporter} in {chat}.",
                       "zh": "举报：视频 #{clip}（用户 {owner}）被 {reporter} 在 {chat} 举报。"},
+    "rerender_impossible": {
+        "en": "Clip #{clip} can't be made again: what it was made from is gone too.",
+        "zh": "视频 #{clip} 无法重新生成：制作它所用的素材也已不存在。",
+    },
     "clip_expired": {"en": "expired", "zh": "已过期"},
     "clip_expired_rerender": {
         "en": "Clip #{clip} has expired (its file was deleted). Re-render it from its recipe, same seed, for {price} "

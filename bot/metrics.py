@@ -27,3 +27,13 @@ def credits_moved(moves: list[tuple[str, str, int]]) -> None:
             CREDITS_SPENT.inc(amount)
         else:
             CREDITS_GRANTED.labels(kind).inc(amount)
+
+
+PROMPTS_REFUSED = Counter("reelbot_prompts_refused", "Prompts refused by moderation, by rule (block_list, classifier).",
+                          ["rule"])
+RATE_LIMITED = Counter("reelbot_messages_rate_limited", "Messages refused because a user sent too many too fast.")
+REPORTS = Counter("reelbot_clip_reports", "Clips reported to the operators with /report.")
+
+
+def prompt_refused(rule: str) -> None:
+    PROMPTS_REFUSED.labels(rule).inc()

@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the bot owns these models)
 from bot.intents.llm import LLMOptions
+from bot.moderation import ModerationOptions
 from engine.db import BadDatabaseURL, async_url, sync_url
 from engine.options import EngineOptions, MediaOptions  # noqa: F401  (EngineOptions re-exported: it lived here first)
 
@@ -53,6 +54,16 @@ class Limits(BaseModel):
     #: Seconds a job may run before it is stopped and refunded.
     job_timeout_s: float = Field(default=1800.0, gt=0)
     max_attempts: int = Field(default=2, gt=0)
+    #: Messages one user may send per minute before the bot asks them to slow down (0: no limit).
+    messages_per_minute: int = Field(default=20, ge=0)
+
+
+class Media(MediaOptions):
+    """``[media]``: what clips carry (the engine's options) and how long their files are kept."""
+
+    #: Days a clip's file is kept; a daily job deletes older ones (the clip stays in history, expired, and can
+    #: be re-rendered). ``None``: kept for ever.
+    keep_days: int | None = Field(default=None, gt=0)
 
 
 class Tier(BaseModel):
@@ -111,7 +122,7 @@ class Settings(BaseSettings):
     credits: Credits = Field(default_factory=Credits)
     limits: Limits = Field(default_factory=Limits)
     engine: EngineOptions = Field(default_factory=EngineOptions)
-    media: MediaOptions = Field(default_factory=MediaOptions)
+    media: Media = Field(default_factory=Media)
     tiers: list[Tier] = Field(default_factory=lambda: [Tier(name="fast", priority=0), Tier(name="relax", priority=1)])
     #: Platform chat ids (e.g. ``telegram:-100123``) where shared clips are posted.
     showcase_channels: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -124,6 +135,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     #: ``[llm]``: ``timeout_s`` (default 2) and ``enhance_prompts``; url/model/api_key may also live here.
     llm: LLMOptions = Field(default_factory=LLMOptions)
+    moderation: ModerationOptions = Field(default_factory=ModerationOptions)
 
     @field_validator("admins", "showcase_channels", mode="before")
     @classmethod
