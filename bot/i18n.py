@@ -234,6 +234,7 @@ BUTTON_LABELS: dict[str, dict[str, str]] = {
     "cheaper": {"en": "Cheaper settings", "zh": "更便宜的设置"},
     "no": {"en": "Cancel", "zh": "取消"},
     "cancel": {"en": "Cancel", "zh": "取消"},
+    "rerender": {"en": "Re-render", "zh": "重新生成"},
 }
 
 
