@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from bot.errors import UserError
+from bot.intents.chat_commands import clip_number
 from bot.models import Chat, Clip, ClipMessage
 
 #: Clips per page of /history.
 HISTORY_PAGE_SIZE = 5
-_REF = re.compile(r"#?\s*(\d+)")
 
 
 async def resolve_ref(session: AsyncSession, ref: str, *, user_id: int, chat: Chat, reply_to: int | None) -> Clip:
@@ -27,10 +25,10 @@ async def resolve_ref(session: AsyncSession, ref: str, *, user_id: int, chat: Ch
             raise UserError("need_clip")
         shown = f"#{clip_id}"
     else:
-        match = _REF.fullmatch(ref.strip())
-        if not match:
+        clip_id = clip_number(ref)
+        if clip_id is None:
             raise UserError("no_such_clip", ref=ref)
-        clip_id, shown = int(match.group(1)), f"#{match.group(1)}"
+        shown = f"#{clip_id}"
     clip = await session.get(Clip, clip_id)
     if clip is None:
         raise UserError("no_such_clip", ref=shown)

@@ -2,203 +2,179 @@
 
 Every outcome is idempotent: clips are recorded once per job, the ledger settles or refunds once per
 reservation, so a job seen twice (an event and, after a restart, the undelivered scan) never charges twice.
+Its collaborators are narrow on purpose: the queue's events, the ledger, the clip tables and the outbox.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlmodel import select
 
 from bot import clips as clip_store
+from bot.credits import Ledger
+from bot.database import Sessions, transaction
 from bot.i18n import button_label, reason, t
+from bot.job_context import JobContext, board_key
 from bot.messages import Button, Outgoing
 from bot.models import Chat, Clip, User
-from bot.presenters import progress_text
+from bot.outbox import Outbox
+from bot.pacer import ProgressPacer
+from bot.presenters import clip_message, progress_text
+from bot.shown import ShownMessages
 from engine.events import JobEvent, RenderedClip
-
-if TYPE_CHECKING:
-    from bot.service import BotService
 
 log = logging.getLogger(__name__)
 
-#: Seconds between two edits of one progress message.
-PROGRESS_INTERVAL_S = 2.5
 _RUNNING_STAGES = ("queued", "loading", "denoising", "decoding", "encoding", "uploading")
 
 
 class Deliveries:
-    """Consumes the queue's events for one BotService."""
+    """Consumes the queue's events: paces progress, records clips, settles or refunds, publishes the result."""
 
-    def __init__(self, service: "BotService") -> None:
-        self.service = service
-        self._last_sent: dict[str, float] = {}
-        self._waiting: dict[str, Outgoing] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+    def __init__(self, queue: Any, ledger: Ledger, sessions: Sessions, outbox: Outbox, shown: ShownMessages) -> None:
+        self._queue = queue
+        self._ledger = ledger
+        self._sessions = sessions
+        self._outbox = outbox
+        self._shown = shown
+        self.pacer = ProgressPacer(outbox.publish)
+        self._contexts: dict[int, JobContext | None] = {}
         #: Jobs whose outcome this process already published (the restart scan skips them).
         self._published: set[int] = set()
 
+    def submitted(self, job_id: int, context: JobContext) -> None:
+        """A job the bot just queued; its queued reply is the board's first view."""
+        self._contexts[job_id] = context
+        self.pacer.shown(board_key(job_id))
+
     async def pump(self) -> None:
-        async for event in self.service.queue.events():
+        async for event in self._queue.events():
             try:
                 await self.on_event(event)
             except Exception:  # noqa: BLE001  (one bad event must not stop deliveries)
                 log.exception("delivering event %s of job %s failed", event.stage, event.job_id)
 
-    async def close(self) -> None:
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
-
-    def note_sent(self, progress_key: str) -> None:
-        """The adapter just showed this progress message (the queued reply): pace edits from now."""
-        self._last_sent[progress_key] = time.monotonic()
+    def close(self) -> None:
+        self.pacer.close()
 
     async def on_event(self, event: JobEvent) -> None:
-        job = await self.service.queue.get(event.job_id)
-        if job is None or not job.meta.get("platform"):
+        context, job = await self._context(event.job_id)
+        if context is None:
             return
         if event.stage in _RUNNING_STAGES:
-            self._progress(job, event)
+            await self._progress(event, context)
         elif event.stage == "done":
-            clips = event.clips or [RenderedClip.model_validate(item) for item in job.result or []]
-            await self._succeeded(job, clips)
+            if event.clips:
+                await self._succeeded(event.job_id, context, list(event.clips))
+            else:
+                job = job or await self._queue.get(event.job_id)
+                await self._succeeded(event.job_id, context, _rendered(job))
         elif event.stage in ("failed", "cancelled"):
-            await self._ended(job, event.stage, event.error_code)
+            await self._ended(event.job_id, context, event.stage, event.error_code)
 
     async def redeliver(self, platform: str) -> None:
         """Publish the outcome of every finished job of ``platform`` that never reached its user."""
-        for job in await self.service.queue.undelivered():
-            if job.meta.get("platform") != platform or job.id in self._published:
+        for job in await self._queue.undelivered():
+            context = JobContext.of(job)
+            if context is None or context.platform != platform or job.id in self._published:
                 continue
             try:
                 if job.status == "succeeded":
-                    await self._succeeded(job, [RenderedClip.model_validate(item) for item in job.result or []])
+                    await self._succeeded(job.id, context, _rendered(job))
                 else:
-                    await self._ended(job, job.status, job.error_code)
+                    await self._ended(job.id, context, job.status, job.error_code)
             except Exception:  # noqa: BLE001
                 log.exception("re-delivering job %s failed", job.id)
 
-    # -- progress ---------------------------------------------------------------------------------------------
+    async def _context(self, job_id: int) -> tuple[JobContext | None, Any]:
+        """The job's context, read from its row only the first time this process hears of it."""
+        if job_id in self._contexts:
+            return self._contexts[job_id], None
+        job = await self._queue.get(job_id)
+        context = JobContext.of(job) if job is not None else None
+        self._contexts[job_id] = context
+        return context, job
 
-    def _progress(self, job: Any, event: JobEvent) -> None:
-        meta = job.meta
-        key = f"job:{job.id}"
+    async def _progress(self, event: JobEvent, context: JobContext) -> None:
+        key = board_key(event.job_id)
         out = Outgoing(
             kind="progress",
-            chat_id=meta["chat_id"],
+            chat_id=context.chat_id,
             progress_key=key,
+            edit_message_id=await self._shown.progress_message(context.platform, key),
             progress=event.progress if event.stage != "queued" else None,
-            text=progress_text(
-                stage=event.stage, what=meta.get("what", ""), lang=meta.get("lang", "en"), position=event.position,
-                fraction=event.progress, eta_s=event.eta_s,
-            ),
-            buttons=(Button(label=button_label("cancel", meta.get("lang", "en")), payload=f"cancel:{job.id}"),),
+            text=progress_text(stage=event.stage, what=context.what, lang=context.lang, position=event.position,
+                               fraction=event.progress, eta_s=event.eta_s),
+            buttons=(Button(label=button_label("cancel", context.lang), payload=f"cancel:{event.job_id}"),),
         )
-        wait = self._last_sent.get(key, 0.0) + PROGRESS_INTERVAL_S - time.monotonic()
-        if wait <= 0:
-            self._send_progress(meta["platform"], key, out)
-            return
-        self._waiting[key] = out
-        if key not in self._timers:
-            loop = asyncio.get_running_loop()
-            self._timers[key] = loop.call_later(wait, self._flush, meta["platform"], key)
+        self.pacer.update(context.platform, out)
 
-    def _flush(self, platform: str, key: str) -> None:
-        self._timers.pop(key, None)
-        out = self._waiting.pop(key, None)
-        if out is not None:
-            self._send_progress(platform, key, out)
+    async def _final_progress(self, job_id: int, context: JobContext, text: str) -> None:
+        """The board's last words; then its message is forgotten (nothing edits it again)."""
+        self._contexts.pop(job_id, None)
+        key = board_key(job_id)
+        edits = await self._shown.progress_message(context.platform, key)
+        self.pacer.final(context.platform, Outgoing(kind="progress", chat_id=context.chat_id, progress_key=key,
+                                                    edit_message_id=edits, text=text, progress=1.0, done=True))
+        await self._shown.forget_progress_message(context.platform, key)
 
-    def _send_progress(self, platform: str, key: str, out: Outgoing) -> None:
-        self._last_sent[key] = time.monotonic()
-        self.service.publish(platform, out)
-
-    def _final_progress(self, job: Any, text: str) -> None:
-        key = f"job:{job.id}"
-        timer = self._timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-        self._waiting.pop(key, None)
-        self._last_sent.pop(key, None)
-        meta = job.meta
-        self.service.publish(
-            meta["platform"],
-            Outgoing(kind="progress", chat_id=meta["chat_id"], progress_key=key, text=text, progress=1.0, done=True),
-        )
-
-    # -- outcomes ---------------------------------------------------------------------------------------------
-
-    async def _succeeded(self, job: Any, rendered: list[RenderedClip]) -> None:
-        meta = job.meta
-        lang = meta.get("lang", "en")
+    async def _succeeded(self, job_id: int, context: JobContext, rendered: list[RenderedClip]) -> None:
         if not rendered:
-            await self._ended(job, "failed", "no_output")
+            await self._ended(job_id, context, "failed", "no_output")
             return
-        clips = await self._record_clips(job, rendered)
-        variations = int(job.spec.get("settings", {}).get("variations", 1))
-        await self.service.ledger.settle(meta["reservation"], delivered=len(clips), total=max(variations, len(clips)))
-        self._published.add(job.id)
-        self._final_progress(job, t("done", lang, what=meta.get("what", "")))
+        clips = await self._record_clips(job_id, context, rendered)
+        await self._ledger.settle(context.reservation, delivered=len(clips), total=max(context.variations, len(clips)))
+        self._published.add(job_id)
+        await self._final_progress(job_id, context, t("done", context.lang, what=context.what))
         for clip in clips:
-            self.service.publish(meta["platform"], self.service.clip_message(meta["chat_id"], clip, lang))
+            self._outbox.publish(context.platform, clip_message(context.chat_id, clip, context.lang))
 
-    async def _record_clips(self, job: Any, rendered: list[RenderedClip]) -> list[Clip]:
+    async def _record_clips(self, job_id: int, context: JobContext, rendered: list[RenderedClip]) -> list[Clip]:
         """Clip rows for a job's files, created once; the chat's focus moves to the newest."""
-        meta = job.meta
-        parents = meta.get("parents") or []
-        variations = max(int(job.spec.get("settings", {}).get("variations", 1)), 1)
-        async with self.service.sessions() as session:
-            async with session.begin():
-                clips = await clip_store.clips_of_job(session, job.id)
-                if not clips:
-                    settings = dict(job.spec.get("settings", {}))
-                    credit = await _parent_author(session, parents[0] if parents else None, meta["user_id"])
-                    if credit:
-                        settings["credit"] = credit
-                    for index, item in enumerate(rendered):
-                        clip = Clip(
-                            user_id=meta["user_id"],
-                            job_id=job.id,
-                            variation=index,
-                            op=job.op,
-                            prompt=meta.get("prompt", ""),
-                            settings=settings,
-                            path=item.path,
-                            thumbnail_path=item.thumbnail_path,
-                            size_bytes=item.size_bytes,
-                            width=item.width,
-                            height=item.height,
-                            duration_s=item.duration_s,
-                            fps=item.fps,
-                            seed=item.seed,
-                            cost=int(meta.get("cost", 0)) // variations,
-                            parent_clip_id=parents[0] if parents else None,
-                            parent_b_clip_id=parents[1] if len(parents) > 1 else None,
-                        )
-                        session.add(clip)
-                        clips.append(clip)
-                    await session.flush()
-                chat = await _chat(session, meta)
-                if chat is not None:
-                    chat.focus_clip_id = clips[-1].id
+        parents = context.parents
+        async with transaction(self._sessions) as session:
+            clips = await clip_store.clips_of_job(session, job_id)
+            if not clips:
+                settings = dict(context.clip_settings)
+                credit = await _parent_author(session, parents[0] if parents else None, context.user_id)
+                if credit:
+                    settings["credit"] = credit
+                for index, item in enumerate(rendered):
+                    clip = Clip(
+                        user_id=context.user_id, job_id=job_id, variation=index, op=context.op, prompt=context.prompt,
+                        settings=settings, path=item.path, thumbnail_path=item.thumbnail_path,
+                        size_bytes=item.size_bytes, width=item.width, height=item.height, duration_s=item.duration_s,
+                        fps=item.fps, seed=item.seed, cost=context.cost // context.variations,
+                        parent_clip_id=parents[0] if parents else None,
+                        parent_b_clip_id=parents[1] if len(parents) > 1 else None,
+                    )
+                    session.add(clip)
+                    clips.append(clip)
+                await session.flush()
+            statement = select(Chat).where(Chat.platform == context.platform, Chat.external_id == context.chat_id)
+            chat = (await session.execute(statement)).scalars().first()
+            if chat is not None:
+                chat.focus_clip_id = clips[-1].id
         return clips
 
-    async def _ended(self, job: Any, status: str, error_code: str | None) -> None:
+    async def _ended(self, job_id: int, context: JobContext, status: str, error_code: str | None) -> None:
         """A failed or cancelled job: give the credits back and say why, once."""
-        meta = job.meta
-        lang = meta.get("lang", "en")
-        await self.service.ledger.refund(meta["reservation"])
-        refund = int(meta.get("cost", 0))
+        lang = context.lang
+        await self._ledger.refund(context.reservation)
         if status == "cancelled":
-            text = t("cancelled", lang, refund=refund)
+            text = t("cancelled", lang, refund=context.cost)
         else:
-            text = t("failed", lang, reason=reason(error_code, lang), refund=refund)
-        self._published.add(job.id)
-        self._final_progress(job, text)
-        self.service.publish(meta["platform"], Outgoing(kind="text", chat_id=meta["chat_id"], text=text))
-        await self.service.queue.mark_delivered(job.id)
+            text = t("failed", lang, reason=reason(error_code, lang), refund=context.cost)
+        self._published.add(job_id)
+        await self._final_progress(job_id, context, text)
+        self._outbox.publish(context.platform, Outgoing(kind="text", chat_id=context.chat_id, text=text))
+        await self._queue.mark_delivered(job_id)
+
+
+def _rendered(job: Any) -> list[RenderedClip]:
+    return [RenderedClip.model_validate(item) for item in (job.result or [])] if job is not None else []
 
 
 async def _parent_author(session: Any, parent_id: int | None, user_id: int) -> str | None:
@@ -210,10 +186,3 @@ async def _parent_author(session: Any, parent_id: int | None, user_id: int) -> s
         return None
     author = await session.get(User, parent.user_id)
     return (author.display_name or f"user {author.id}") if author is not None else None
-
-
-async def _chat(session: Any, meta: dict) -> Chat | None:
-    from sqlmodel import select
-
-    statement = select(Chat).where(Chat.platform == meta["platform"], Chat.external_id == str(meta["chat_id"]))
-    return (await session.execute(statement)).scalars().first()

@@ -64,17 +64,23 @@ class Outgoing:
     """Something to show. ``kind`` says which of the optional fields matter.
 
     - ``text``: a message (``text``, ``buttons``).
-    - ``progress``: a message to create once and then edit in place, identified by ``progress_key``.
+    - ``progress``: a message to create once and then edit in place, identified by ``progress_key``;
+      ``edit_message_id`` names the platform message to edit when the adapter has not shown it in this process
+      (the core remembers boards across restarts, so every adapter edits the same message after one).
     - ``clip``: a video file with ``caption`` and ``buttons``; ``clip_id`` lets the adapter store file ids.
     - ``invoice``: a purchase (``pack_id``, ``title``, ``price``, ``credits``).
     - ``toast``: a short answer to a button press, seen only by the presser.
+    - ``ask``: a question whose answer is the user's next message (``text``; ``ask_about`` says what for, e.g.
+      ``remix:12``). Platforms ask their own way: a Discord modal, a Telegram forced reply, a console prompt.
     """
 
-    kind: Literal["text", "progress", "clip", "invoice", "toast"]
+    kind: Literal["text", "progress", "clip", "invoice", "toast", "ask"]
     chat_id: str
     text: str = ""
     buttons: tuple[Button, ...] = ()
     progress_key: str | None = None
+    #: The platform message a ``progress`` update edits, when the core knows it (see above).
+    edit_message_id: str | None = None
     #: 0..1 for the bar; ``None`` while queued.
     progress: float | None = None
     done: bool = False
@@ -91,3 +97,5 @@ class Outgoing:
     credits: int | None = None
     #: The platform message this answers, when the adapter gave one.
     reply_to_message_id: str | None = None
+    #: For ``ask``: the button payload the answer completes (``remix:12``).
+    ask_about: str | None = None

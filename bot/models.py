@@ -53,8 +53,9 @@ class Chat(SQLModel, table=True):
     is_group: bool = False
     #: The clip in focus: the one replied to, or the last delivered.
     focus_clip_id: int | None = Field(default=None, foreign_key="clip.id")
-    #: Admin settings (allowed, allowed channels, DMs allowed...).
-    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The chat's conversation state: switched off by an admin, an awaited answer, quoted jobs awaiting a yes.
+    #: (Stored in the column ``settings``, its name before "settings" came to mean clip settings only.)
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column("settings", JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
 

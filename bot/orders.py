@@ -51,23 +51,31 @@ class Order:
     def op(self) -> str:
         return self.spec.op
 
+    @property
+    def clip_settings(self) -> dict:
+        return self.spec.settings.model_dump()
+
+
+#: Clip settings when neither the user's defaults nor the message say otherwise.
+DEFAULT_CLIP_SETTINGS = {"aspect": "16:9", "resolution": "480p", "duration_s": 5, "variations": 1}
+
+
+def said_settings(command: Command) -> dict:
+    """The clip settings a message named, in the spec's words: the command's ``duration`` is ``duration_s``."""
+    said = {"aspect": command.aspect, "resolution": command.resolution, "duration_s": command.duration,
+            "variations": command.variations}
+    return {key: value for key, value in said.items() if value is not None}
+
 
 def merged_settings(command: Command, defaults: dict, source: Clip | None = None) -> dict:
     """User defaults, then the source clip's shape, then what this message said."""
-    merged = {"aspect": "16:9", "resolution": "480p", "duration_s": 5, "variations": 1}
+    merged = dict(DEFAULT_CLIP_SETTINGS)
     merged.update({k: v for k, v in defaults.items() if k in merged})
     if source is not None:
         merged["aspect"] = source.settings.get("aspect", merged["aspect"])
         merged["resolution"] = source.settings.get("resolution", merged["resolution"])
         merged["duration_s"] = _whole_seconds(source.duration_s or merged["duration_s"])
-    for key, value in (
-        ("aspect", command.aspect),
-        ("resolution", command.resolution),
-        ("duration_s", command.duration),
-        ("variations", command.variations),
-    ):
-        if value is not None:
-            merged[key] = value
+    merged.update(said_settings(command))
     return merged
 
 
@@ -76,13 +84,14 @@ def build_order(command: Command, *, defaults: dict, clips: list[Clip], image_pa
     action = command.action
     prompt = (command.prompt or "").strip()
     source = clips[0] if clips else None
+    said = said_settings(command)
     settings = merged_settings(command, defaults, source if action in ("remix", "recut", "loop") else None)
     if action in ("extend", "blend"):
-        settings["duration_s"] = command.duration or DEFAULT_EDIT_SECONDS
+        settings["duration_s"] = said.get("duration_s") or DEFAULT_EDIT_SECONDS
         if source is not None:
             settings["aspect"] = command.aspect or source.settings.get("aspect", settings["aspect"])
             settings["resolution"] = command.resolution or source.settings.get("resolution", settings["resolution"])
-    if action == "storyboard" and command.cards and command.duration is None:
+    if action == "storyboard" and command.cards and "duration_s" not in said:
         last = max(card.at for card in command.cards)
         settings["duration_s"] = min(MAX_DURATION_S, _whole_seconds(last + STORYBOARD_TAIL_S))
     parents = [clip.id for clip in clips if clip.id is not None]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.i18n import button_label, op_name, t
-from bot.messages import Button
+from bot.errors import InsufficientCredits, UserError
+from bot.i18n import button_label, op_name, reason, t
+from bot.messages import Button, Outgoing
+from bot.models import Clip
 
 #: Width of the text progress bar, in cells.
 BAR_CELLS = 12
@@ -64,3 +66,29 @@ def clip_buttons(clip_id: int, lang: str) -> tuple[Button, ...]:
 
 def confirm_buttons(token: str, lang: str) -> tuple[Button, ...]:
     return tuple(Button(label=button_label(action, lang), payload=f"{action}:{token}") for action in ("yes", "cheaper", "no"))
+
+
+def clip_message(chat_id: str, clip: Clip, lang: str, *, author: str | None = None) -> Outgoing:
+    """A clip with its caption and buttons; ``author`` names who shared it (showcase posts)."""
+    caption = clip_caption(clip_id=clip.id, op=clip.op, prompt=clip.prompt, settings=clip.settings, cost=clip.cost,
+                           lang=lang, parent=clip.parent_clip_id)
+    if author:
+        caption = t("showcase_post", lang, clip=clip.id, author=author, prompt=clip.prompt) + "\n" + caption
+    return Outgoing(
+        kind="clip", chat_id=chat_id, text=caption, buttons=clip_buttons(clip.id, lang), clip_id=clip.id,
+        clip_path=clip.path, thumbnail_path=clip.thumbnail_path, width=clip.width, height=clip.height,
+        duration_s=clip.duration_s, file_ids=dict(clip.file_ids),
+    )
+
+
+def error_text(error: UserError, lang: str) -> str:
+    """A user error in the user's language (an unknown code still says something useful)."""
+    if isinstance(error, InsufficientCredits):
+        return t("insufficient_credits", lang, **error.params)
+    params = dict(error.params)
+    if "reason_code" in params:
+        params["reason"] = reason(params.pop("reason_code"), lang)
+    try:
+        return t(error.code, lang, **params)
+    except (KeyError, IndexError):
+        return t("invalid_request", lang, reason=error.code)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from bot.database import Sessions, transaction
 from bot.errors import UserError
 from bot.messages import Attachment
+from bot.models import Chat, Clip
+from bot.turn import Turn
 
 #: Width x height used only to prove every frame of an uploaded video decodes (cheap, small).
 _CHECK_SIZE = (64, 36)
@@ -60,3 +64,26 @@ def check_upload(attachment: Attachment, limits: Any) -> CheckedUpload:
     except MediaError as error:
         raise UserError("bad_upload", reason_code=error.code) from None
     raise UserError("bad_upload", reason_code="unreadable_image")
+
+
+async def accept_uploads(turn: Turn, sessions: Sessions, limits: Any) -> str | Clip | None:
+    """A valid photo -> its path (to animate); a valid video -> a Clip row in focus; bad files -> UserError."""
+    for attachment in turn.incoming.attachments:
+        checked = await asyncio.to_thread(check_upload, attachment, limits)
+        if attachment.kind == "image":
+            return checked.path
+        if attachment.kind == "video":
+            async with transaction(sessions) as session:
+                clip = Clip(
+                    user_id=turn.user.id, op="upload", prompt="",
+                    settings={"aspect": checked.aspect, "resolution": checked.resolution,
+                              "duration_s": checked.duration_s},
+                    path=checked.path, width=checked.width, height=checked.height, duration_s=checked.duration_s,
+                    fps=checked.fps, size_bytes=checked.size_bytes,
+                )
+                session.add(clip)
+                await session.flush()
+                chat = await session.get(Chat, turn.chat.id)
+                chat.focus_clip_id = clip.id
+            return clip
+    return None

@@ -130,6 +130,8 @@ class ConsoleChat:
             self._show_progress(out)
         elif out.kind == "clip":
             await self._show_clip(out)
+        elif out.kind == "ask":
+            self.console.print(out.text, markup=False)  # the next line typed is the answer
         elif out.kind == "invoice":
             self.console.print(f"[{out.title}: {out.price} Telegram Stars \u2014 buying works in Telegram]", markup=False)
         else:
@@ -172,15 +174,10 @@ class ConsoleChat:
             self.console.print(shown, markup=False, style="dim")
 
 
-async def run_console(settings: Any, *, user: str, out_dir: Path = Path("out"), stdin: TextIO | None = None) -> None:
-    from bot.service import BotService
-
+async def run_console(service: Any, *, user: str, out_dir: Path = Path("out"), stdin: TextIO | None = None) -> None:
+    """Chat on a ready ``service`` until the input ends (or ``/quit``)."""
     stdin = stdin or sys.stdin
-    service = await BotService.create(settings)
-    try:
-        chat = ConsoleChat(service, user=user, out_dir=out_dir, interactive=stdin.isatty())
-        if chat.interactive:
-            chat.console.print("reelbot \u2014 describe a video; /help for more, /quit to leave.", markup=False)
-        await chat.run(stdin)
-    finally:
-        await service.close()
+    chat = ConsoleChat(service, user=user, out_dir=out_dir, interactive=stdin.isatty())
+    if chat.interactive:
+        chat.console.print("reelbot \u2014 describe a video; /help for more, /quit to leave.", markup=False)
+    await chat.run(stdin)

@@ -1,7 +1,6 @@
-"""``reelbot run discord``: build the discord.py bot, point it at Discord (or a proxy), run it.
+"""``reelbot run discord``: build the discord.py bot, point it at Discord (or a proxy), run it on a ready service.
 
-Start-up order (``setup_hook``, after login, before the gateway): the conversation core, the cog, the button
-handler for every ``reelbot:*`` custom_id (so buttons on clips sent before a restart work), the gateway URL,
+Start-up order (``setup_hook``, after login, before the gateway): the cog, the button handler for every ``reelbot:*`` custom_id (so buttons on clips sent before a restart work), the gateway URL,
 the slash-command sync, and the task that shows what jobs report later.
 """
 
@@ -20,7 +19,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.cog import ReelCog
 from adapters.discord.render import Renderer
 from adapters.discord.views import PayloadButton
-from reelbot.config import ConfigError, Settings
+from adapters.errors import TokenRefused
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +30,17 @@ API_PATH = "/api/v10"
 class ReelBot(commands.Bot):
     """discord.py's Bot with reelbot's core attached; slash commands only (no text prefix commands)."""
 
-    def __init__(self, settings: Settings, service: Any = None, **options: Any) -> None:
+    def __init__(self, settings: Any, service: Any, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # plain sentences in DMs and mentions
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None, **options)
         self.settings = settings
         self.service = service
-        self._owns_service = service is None
         self.renderer: Renderer | None = None
         self.cog: ReelCog | None = None
         self._pump: asyncio.Task | None = None
 
     async def setup_hook(self) -> None:
-        if self.service is None:
-            from bot.service import BotService
-
-            self.service = await BotService.create(self.settings)
         self.renderer = Renderer(self, self.service)
         self.cog = ReelCog(self, self.service, self.renderer)
         await self.add_cog(self.cog)
@@ -101,9 +95,7 @@ class ReelBot(commands.Bot):
         if self._pump is not None:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
-        await super().close()
-        if self._owns_service and self.service is not None:
-            await self.service.close()
+        await super().close()  # the service is the composition root's to close
 
 
 def api_base(url: str) -> str:
@@ -112,19 +104,32 @@ def api_base(url: str) -> str:
     return url if re.search(r"/api/v\d+$", url) else url + API_PATH
 
 
-def build_bot(settings: Settings, service: Any = None, **options: Any) -> ReelBot:
+def build_bot(settings: Any, service: Any, **options: Any) -> ReelBot:
     """The bot, with REST pointed at DISCORD_API_BASE_URL when set (``Route.BASE`` is discord.py's one knob).
 
-    ``service`` defaults to a BotService made on start; ``options`` go to ``discord.Client``.
+    ``service`` is a ready BotService; ``options`` go to ``discord.Client``.
     """
     if settings.discord_api_base_url:
         discord.http.Route.BASE = api_base(settings.discord_api_base_url)
     return ReelBot(settings, service, **options)
 
 
-def main(settings: Settings) -> None:
-    """Run until interrupted; DISCORD_BOT_TOKEN is required."""
-    if settings.discord_bot_token is None:
-        raise ConfigError("set DISCORD_BOT_TOKEN to run the Discord bot")
-    bot = build_bot(settings)
-    bot.run(settings.discord_bot_token.get_secret_value(), log_level=getattr(logging, settings.log_level))
+async def check_token(settings: Any) -> None:
+    """Log in once before anything starts, so a wrong token is one clear line."""
+    bot = build_bot(settings, None)
+    try:
+        await bot.login(settings.discord_bot_token.get_secret_value())
+    except discord.LoginFailure:
+        raise TokenRefused("DISCORD_BOT_TOKEN was rejected by Discord (check it in the developer portal)") from None
+    finally:
+        await bot.close()
+
+
+async def serve(settings: Any, service: Any) -> None:
+    """``reelbot run discord``: log in, connect, and serve until cancelled; DISCORD_BOT_TOKEN is required."""
+    bot = build_bot(settings, service)
+    async with bot:
+        try:
+            await bot.start(settings.discord_bot_token.get_secret_value())
+        except discord.LoginFailure:
+            raise TokenRefused("DISCORD_BOT_TOKEN was rejected by Discord (check it in the developer portal)") from None

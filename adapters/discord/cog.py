@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.render import Renderer, Reply, upload_limit_of
-from adapters.discord.views import ASKING_ACTIONS, AskModal
+from adapters.discord.views import AskModal
 from bot import i18n
 from bot.messages import Attachment, Incoming, Outgoing
 
@@ -216,10 +216,10 @@ class ReelCog(commands.Cog):
             if not done:
                 await interaction.response.defer()
             outs = await task
-            action = payload.split(":", 1)[0]
-            question = outs[0] if len(outs) == 1 and outs[0].kind == "text" and not outs[0].buttons else None
-            if action in ASKING_ACTIONS and question is not None and not interaction.response.is_done():
-                title = f"{i18n.button_label(action, reply.language)} #{payload.split(':', 1)[1]}"
+            question = next((out for out in outs if out.kind == "ask"), None)
+            if question is not None and not interaction.response.is_done():  # ask in a modal
+                action, _, about = (question.ask_about or payload).partition(":")
+                title = f"{i18n.button_label(action, reply.language)} #{about}"
                 await interaction.response.send_modal(
                     AskModal(title=title, question=question.text, on_answer=self.answered)
                 )

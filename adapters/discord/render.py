@@ -18,9 +18,9 @@ from typing import Any
 
 import discord
 
-from adapters.discord.upload import UploadTooLarge, fit_to_limit
 from adapters.discord.views import build_view
 from bot import i18n
+from bot import text as text_limits
 from bot.messages import Outgoing
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ MAX_EMBED_CHARS = 4096
 TOKEN_LIFETIME_S = 14 * 60
 #: The core's name for this platform (its progress and clip bookkeeping is kept per platform).
 PLATFORM = "discord"
+#: Room left for the multipart envelope and the JSON payload around an uploaded file.
+ENVELOPE_BYTES = 16 * 1024
 #: Embed colour for clips.
 CLIP_COLOUR = discord.Colour.blurple()
 
@@ -70,20 +72,8 @@ class Tracked:
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
-    """Chunks of at most ``limit`` characters, cut at line ends (then spaces) where possible."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not chunks:
-        chunks.append(rest)
-    return chunks
+    """The core's splitter at Discord's 2000 characters."""
+    return text_limits.split_text(text, limit)
 
 
 def clip_embed(out: Outgoing) -> discord.Embed:
@@ -157,9 +147,6 @@ class Renderer:
                 await self._text(self._invoice_text(out), out, reply)
             else:
                 await self._text(out.text, out, reply)
-        except UploadTooLarge as exc:
-            await self._toast(i18n.t("upload_too_large", reply.language, size_mb=f"{exc.size / 2**20:.1f}",
-                                     limit_mb=f"{exc.limit / 2**20:.1f}"), reply)
         except discord.HTTPException:
             log.exception("Discord refused a %s message for chat %s", out.kind, out.chat_id)
 
@@ -190,7 +177,7 @@ class Renderer:
         key = out.progress_key or f"chat:{out.chat_id}"
         text = split_text(out.text)[0]
         buttons = tuple(button.payload for button in out.buttons)
-        tracked = self.progress.get(key) or await self._from_before_restart(key, out.chat_id)
+        tracked = self.progress.get(key) or self._from_before_restart(out)
         if tracked is not None and (tracked.text, tracked.buttons) != (text, buttons):
             try:
                 tracked.message = await self._edit(tracked, content=text, view=build_view(out.buttons))
@@ -206,25 +193,31 @@ class Renderer:
                     await self.service.remember_progress_message(PLATFORM, key, out.chat_id, str(message.id))
         if tracked is not None:
             self.progress[key] = tracked
-        if out.done:
+        if out.done:  # the core forgets the board's message itself
             self.progress.pop(key, None)
-            await self.service.forget_progress_message(PLATFORM, key)
             if tracked is not None and tracked.reply is not None:
                 self.finished[out.chat_id] = tracked.reply
 
-    async def _from_before_restart(self, key: str, chat_id: str) -> Tracked | None:
-        """The board's message as an earlier process left it (the core keeps its id), edited through the channel."""
-        message_id = await self.service.progress_message(PLATFORM, key)
-        if message_id is None:
+    def _from_before_restart(self, out: Outgoing) -> Tracked | None:
+        """The board's message as an earlier process left it (the core names it), edited through the channel."""
+        if out.edit_message_id is None:
             return None
-        message = self._channel(chat_id).get_partial_message(int(message_id))
+        message = self._channel(out.chat_id).get_partial_message(int(out.edit_message_id))
         return Tracked(message=message, text="", buttons=(), reply=None)
 
     async def _clip(self, out: Outgoing, reply: Reply) -> None:
         if not out.clip_path:
             await self._text(out.text, out, reply)
             return
-        path = await asyncio.to_thread(fit_to_limit, Path(out.clip_path), reply.size_limit)
+        path = Path(out.clip_path)
+        size = path.stat().st_size
+        if size > reply.size_limit - ENVELOPE_BYTES:
+            # The worker encodes to the limit the order carried; a clip that still does not fit is not re-encoded
+            # here (a second, worse encode): the user is told, and may ask for it somewhere that accepts it.
+            log.warning("clip %s is %d bytes, over this chat's %d byte limit", out.clip_id, size, reply.size_limit)
+            await self._toast(i18n.t("upload_too_large", reply.language, size_mb=f"{size / 2**20:.1f}",
+                                     limit_mb=f"{reply.size_limit / 2**20:.1f}"), reply)
+            return
         file = discord.File(path, filename=f"reelbot-{out.clip_id or 'clip'}.mp4")
         view = build_view(out.buttons)
         message = await self._send(reply, embed=clip_embed(out), file=file, view=view,

@@ -22,8 +22,6 @@ PREFIX = "reelbot:"
 TEMPLATE = re.compile(r"reelbot:(?P<payload>[a-z]+:[A-Za-z0-9_.\-]{1,80})")
 #: Discord allows five buttons per row and five rows.
 MAX_BUTTONS = 25
-#: The actions that need a sentence from the user; the adapter asks with a modal instead of a chat message.
-ASKING_ACTIONS = frozenset({"remix", "recut"})
 
 #: The core's payload handler, installed by the cog: ``press(interaction, payload)``.
 PressHandler = Callable[[discord.Interaction, str], Awaitable[None]]

@@ -23,11 +23,14 @@ from adapters.miniapp.initdata import InitData
 from bot import dialogue
 from bot.commands import CardSpec, Command
 from bot.credits import quote
+from bot.database import transaction
 from bot.errors import UserError
 from bot.i18n import language_of
 from bot.messages import Attachment, Incoming, Outgoing
 from bot.models import Chat, Storyboard, User
 from bot.orders import Order, build_order
+from bot.presenters import error_text
+from bot.turn import Turn
 from bot.uploads import check_upload
 from engine.specs import MAX_DURATION_S, MIN_DURATION_S, Card
 
@@ -104,10 +107,10 @@ class BoardDesk:
             platform=PLATFORM, chat_id=who.chat, user_id=who.user_id, user_name=who.first_name,
             language=who.language_code, is_group=who.chat_id is not None and who.chat_id != who.user_id,
         )
-        user, chat, _ = await self.service._who_and_where(incoming, lang)
-        if user.blocked:
+        turn = await self.service.turn(incoming)
+        if turn.user.blocked:
             raise UserError("blocked")
-        return _Person(incoming, user, chat, lang)
+        return _Person(incoming, turn.user, turn.chat, lang)
 
     async def me(self, who: InitData) -> Me:
         person = await self._person(who)
@@ -117,13 +120,13 @@ class BoardDesk:
     def error_text(self, error: UserError, who: InitData | None) -> str:
         """The user's words for ``error``, as the chat would say them."""
         lang = language_of("", who.language_code if who else None)
-        return self.service._error_text("", error, lang).text
+        return error_text(error, lang)
 
     # -- the board ---------------------------------------------------------------------------------------------
 
     async def board(self, who: InitData) -> BoardView:
         person = await self._person(who)
-        async with self.service._tx() as session:
+        async with transaction(self.service.sessions) as session:
             draft = await dialogue.open_draft(session, person.chat, person.user.id)
             cards = list(draft.cards) if draft else []
             shape = dict(draft.settings) if draft else {}
@@ -193,14 +196,14 @@ class BoardDesk:
 
     async def store_image(self, who: InitData, data: bytes, filename: str) -> str:
         """Keep an uploaded picture under the media directory after the core's upload checks; its path."""
-        folder = Path(self.service.settings.media_dir) / "miniapp" / who.user_id
+        folder = Path(self.service.config.media_dir) / "miniapp" / who.user_id
         folder.mkdir(parents=True, exist_ok=True)
         suffix = Path(filename).suffix.lower()[:8] or ".img"
         path = folder / f"{uuid.uuid4().hex}{suffix}"
         path.write_bytes(data)
         attachment = Attachment(kind="image", path=str(path), size_bytes=len(data), filename=filename)
         try:
-            await asyncio.to_thread(check_upload, attachment, self.service.settings.limits)
+            await asyncio.to_thread(check_upload, attachment, self.service.config.limits)
         except UserError:
             path.unlink(missing_ok=True)
             raise
@@ -211,15 +214,16 @@ class BoardDesk:
     async def render(self, who: InitData) -> Rendered:
         """Submit the board as the chat's storyboard; the progress board and the clip appear in the chat."""
         person = await self._person(who)
-        async with self.service._tx() as session:
+        async with transaction(self.service.sessions) as session:
             draft = await dialogue.open_draft(session, person.chat, person.user.id)
             if draft is None or not draft.cards:
                 raise UserError("storyboard_empty")
             cards, shape, draft_id = list(draft.cards), dict(draft.settings), draft.id
         order = _order(person.user, cards, shape)
-        price = quote(order.spec, self.service.settings.pricing)
-        replies = await self.service._submit(person.incoming, person.user, person.lang, order, price)
-        async with self.service._tx() as session:
+        price = quote(order.spec, self.service.config.pricing)
+        turn = Turn(incoming=person.incoming, user=person.user, chat=person.chat, lang=person.lang)
+        replies = await self.service.jobs.submit(turn, order, price)
+        async with transaction(self.service.sessions) as session:
             draft = await session.get(Storyboard, draft_id)
             draft.status = "rendered"
         for out in replies:  # the chat shows the job's progress board, edited as it runs
@@ -235,7 +239,7 @@ class BoardDesk:
     async def _edit(self, who: InitData, change) -> BoardView:
         """Apply ``change(cards, shape) -> cards`` to the draft (made if absent), validating before writing."""
         person = await self._person(who)
-        async with self.service._tx() as session:
+        async with transaction(self.service.sessions) as session:
             draft = await dialogue.open_draft(session, person.chat, person.user.id)
             cards = [dict(card) for card in draft.cards] if draft else []
             shape = dict(draft.settings) if draft else {}
@@ -255,7 +259,7 @@ class BoardDesk:
         defaults = {"aspect": "16:9", "resolution": "480p", **person.user.defaults, **shape}
         if cards:
             order = _order(person.user, cards, shape)
-            settings, price = order.spec.settings, quote(order.spec, self.service.settings.pricing)
+            settings, price = order.spec.settings, quote(order.spec, self.service.config.pricing)
             aspect, resolution, duration_s = settings.aspect, settings.resolution, settings.duration_s
         else:
             price = None
@@ -272,7 +276,8 @@ def _order(user: User, cards: list[dict], shape: dict) -> Order:
     """The job the chat's "render" would build for this board (same spec, so the same clip for the same seed)."""
     command = Command(
         action="storyboard",
-        cards=[CardSpec(at=card["at"], prompt=card["prompt"]) for card in cards],
+        # A picture card may have no words; the Command's cards carry none of its picture, so it stands in.
+        cards=[CardSpec(at=card["at"], prompt=card["prompt"] or "(picture)") for card in cards],
         aspect=shape.get("aspect"),
         resolution=shape.get("resolution"),
         duration=shape.get("duration_s"),
@@ -280,7 +285,8 @@ def _order(user: User, cards: list[dict], shape: dict) -> Order:
     order = build_order(command, defaults=user.defaults, clips=[])
     if any(card.get("image") for card in cards):  # picture cards pin their image at the card's time
         pictured = [Card(at_s=card["at"], prompt=card["prompt"], image=card.get("image")) for card in cards]
-        order = Order(spec=order.spec.model_copy(update={"cards": pictured}), prompt=order.prompt, parents=order.parents)
+        spec = type(order.spec).model_validate({**order.spec.model_dump(), "cards": [c.model_dump() for c in pictured]})
+        order = Order(spec=spec, prompt=order.prompt, parents=order.parents)
     return order
 
 

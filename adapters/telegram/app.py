@@ -3,7 +3,8 @@
 Flow: an update -> a callback in :mod:`adapters.telegram.handlers` -> ``BotService.handle`` -> rendered replies.
 Results that come later (progress, finished clips, failures) arrive through ``service.subscribe("telegram")``,
 which a task started in ``post_init`` renders until shutdown. Jobs are durable in the core, so a clip requested
-before a restart is delivered by the next process.
+before a restart is delivered by the next process. The service is made by the composition root
+(``reelbot.app``) and may be shared with other platforms in the same process: :func:`serve` runs inside its loop.
 
 ``TELEGRAM_API_BASE_URL`` points the client at a self-hosted Bot API server (uploads up to 2000 MB, downloads
 without the 20 MB cap). Without ``TELEGRAM_API_FILE_URL`` the server is taken to run in ``--local`` mode on this
@@ -36,12 +37,12 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.errors import TokenRefused
 from adapters.telegram import handlers
 from adapters.telegram.handlers import STATE, AdapterState
 from adapters.telegram.menu import publish_commands
 from adapters.telegram.render import PLATFORM, Renderer
 from adapters.telegram.updates import ChatOrderedUpdateProcessor
-from reelbot.config import ConfigError, Settings
 
 _LOG = logging.getLogger(__name__)
 
@@ -57,15 +58,16 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.PRE_CHECKOUT_QU
 MESSAGES = (
     filters.TEXT | filters.PHOTO | filters.VIDEO | filters.ANIMATION | filters.VIDEO_NOTE | filters.Document.ALL
 ) & ~filters.StatusUpdate.ALL
-_SETTINGS, _OWNS_SERVICE, _DELIVERY = "reelbot.settings", "reelbot.owns_service", "reelbot.delivery"
+_CONFIG, _SERVICE, _DELIVERY = "reelbot.config", "reelbot.service", "reelbot.delivery"
 #: ``bot_data`` key of (upload, download) byte limits: the cloud Bot API's 50/20 MB, or a self-hosted server's.
 LIMITS = "reelbot.limits"
 
 
-def build_application(settings: Settings, service: Any = None) -> Application:
-    """The PTB application; ``service`` (a ``BotService``) is created in ``post_init`` unless given."""
-    if settings.telegram_bot_token is None:
-        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (ask @BotFather for a token)")
+def build_application(settings: Any, service: Any) -> Application:
+    """The PTB application on a ready ``service`` (a ``BotService``); ``settings`` is reelbot's configuration.
+
+    (``service`` is None only for :func:`check_token`, which never starts the application.)
+    """
     self_hosted = bool(settings.telegram_api_base_url)
     builder = (
         ApplicationBuilder()
@@ -81,14 +83,12 @@ def build_application(settings: Settings, service: Any = None) -> Application:
     if settings.telegram_api_file_url:
         builder = builder.base_file_url(settings.telegram_api_file_url)
     application = builder.build()
-    application.bot_data[_SETTINGS] = settings
+    application.bot_data[_CONFIG] = settings
     application.bot_data[LIMITS] = (
         (FileSizeLimit.FILESIZE_UPLOAD_LOCAL_MODE, FileSizeLimit.FILESIZE_DOWNLOAD_LOCAL_MODE) if self_hosted
         else (FileSizeLimit.FILESIZE_UPLOAD, FileSizeLimit.FILESIZE_DOWNLOAD)
     )
-    application.bot_data[_OWNS_SERVICE] = service is None
-    if service is not None:
-        application.bot_data["reelbot.service"] = service
+    application.bot_data[_SERVICE] = service
 
     application.add_handler(PreCheckoutQueryHandler(handlers.on_pre_checkout))
     application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, handlers.on_successful_payment))
@@ -100,13 +100,9 @@ def build_application(settings: Settings, service: Any = None) -> Application:
 
 
 async def _post_init(application: Application) -> None:
-    """Start the core (unless given), publish the command menu, and start delivering job results."""
-    settings: Settings = application.bot_data[_SETTINGS]
-    service = application.bot_data.get("reelbot.service")
-    if service is None:
-        from bot.service import BotService  # the core starts the engine: import only when running
-
-        service = await BotService.create(settings)
+    """Publish the command menu and start delivering job results."""
+    settings = application.bot_data[_CONFIG]
+    service = application.bot_data[_SERVICE]
     upload_limit, download_limit = application.bot_data[LIMITS]
     renderer = Renderer(application.bot, service, upload_limit_bytes=upload_limit)
     application.bot_data[STATE] = AdapterState(
@@ -138,11 +134,9 @@ async def _post_stop(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Close the core if this application started it."""
+    """Stop delivering (the service is the composition root's to close)."""
     await _post_stop(application)
-    state: AdapterState | None = application.bot_data.pop(STATE, None)
-    if state is not None and application.bot_data.get(_OWNS_SERVICE):
-        await state.service.close()
+    application.bot_data.pop(STATE, None)
 
 
 @contextlib.asynccontextmanager
@@ -172,7 +166,7 @@ async def serving(application: Application, *, poll_timeout_s: float = POLL_TIME
         await application.post_shutdown(application)
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
+def webhook_options(settings: Any) -> dict[str, Any]:
     """``run_webhook`` arguments: the path comes from the public URL; every request must carry the secret."""
     assert settings.webhook_url
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
@@ -185,22 +179,21 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def main(settings: Settings) -> None:
-    """``reelbot run telegram``: poll, or serve a webhook when ``REELBOT_WEBHOOK_URL`` is set."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+async def serve(settings: Any, service: Any) -> None:
+    """``reelbot run telegram``: poll, or serve a webhook when ``REELBOT_WEBHOOK_URL`` is set; until cancelled."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
-    application = build_application(settings)
-    asyncio.run(_check_token(application))
-    if settings.webhook_url:
-        application.run_webhook(allowed_updates=ALLOWED_UPDATES, **webhook_options(settings))
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=POLL_TIMEOUT_S)
+    application = build_application(settings, service)
+    webhook = webhook_options(settings) if settings.webhook_url else None
+    async with serving(application, webhook=webhook):
+        await asyncio.Event().wait()
 
 
-async def _check_token(application: Application) -> None:
-    """Ask Telegram who we are once, so a wrong token is one clear line rather than PTB's retry-loop traceback."""
+async def check_token(settings: Any) -> None:
+    """Ask Telegram who we are once, before anything starts, so a wrong token is one clear line rather than PTB's
+    retry-loop traceback."""
+    application = build_application(settings, None)
     try:
         async with application.bot:
             pass
     except InvalidToken:
-        raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by Telegram (check it with @BotFather)") from None
+        raise TokenRefused("TELEGRAM_BOT_TOKEN was rejected by Telegram (check it with @BotFather)") from None

@@ -1,16 +1,15 @@
 """Progress messages: one message per job, created once and then edited in place.
 
-Telegram refuses an edit that changes nothing ("message is not modified") and punishes frequent edits with
-flood waits, so each board remembers what it shows, drops identical updates, and coalesces updates that come
-faster than one edit per :data:`EDIT_INTERVAL_S`: the latest text wins and is shown when the interval is over.
-Each message id is also kept in the core (``ProgressMemory``), so after a restart the same message is edited.
+The core paces the updates (``bot.pacer``) and names the message to edit after a restart
+(``Outgoing.edit_message_id``); this module only keeps each board's message, drops updates identical to what
+it shows (Telegram refuses them: "message is not modified"), and lets an update that arrives while the message
+is still being sent or edited wait for it, the latest text winning. A new board's message id goes to the core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,22 +22,15 @@ from bot.messages import Outgoing
 
 _LOG = logging.getLogger(__name__)
 
-#: Seconds between two edits of the same message (Telegram tolerates about one edit per second per chat).
-EDIT_INTERVAL_S = 2.5
-
 #: A rendered board: the HTML text and the keyboard shown under it.
 View = tuple[str, InlineKeyboardMarkup | None]
 PLATFORM = "telegram"
 
 
 class ProgressMemory(Protocol):
-    """Where each board's message is kept across restarts (``BotService`` has these)."""
+    """Where each board's message is kept across restarts (``BotService`` has it)."""
 
     async def remember_progress_message(self, platform: str, progress_key: str, chat_id: str, message_id: str) -> None: ...
-
-    async def progress_message(self, platform: str, progress_key: str) -> str | None: ...
-
-    async def forget_progress_message(self, platform: str, progress_key: str) -> None: ...
 
 
 @dataclass
@@ -48,7 +40,6 @@ class _Board:
     shown: View | None = None
     pending: View | None = None
     done: bool = False
-    last_edit: float = 0.0
     flusher: asyncio.Task | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -61,47 +52,42 @@ class ProgressBoards:
         bot: Bot,
         view: Callable[[Outgoing], View],
         send: Callable[[Callable[[], Awaitable]], Awaitable],
-        edit_interval_s: float = EDIT_INTERVAL_S,
         memory: ProgressMemory | None = None,
     ) -> None:
         self._bot = bot
         self._memory = memory
         self._view = view
         self._send = send
-        self._interval = edit_interval_s
         self._boards: dict[str, _Board] = {}
 
     async def show(self, out: Outgoing) -> None:
-        """Create the key's message, or schedule an edit of it."""
+        """Create the key's message (or adopt the one the core names), else edit it."""
         key = out.progress_key or f"{out.chat_id}:anonymous"
         view = self._view(out)
         board = self._boards.get(key)
         if board is None:
-            board = self._boards[key] = _Board(chat_id=int(out.chat_id), last_edit=time.monotonic())
-            board.done = out.done
-            async with board.lock:
-                known = await self._memory.progress_message(PLATFORM, key) if self._memory else None
-                if known is not None:  # sent before a restart: edited below, like any board
-                    board.message_id, board.last_edit = int(known), 0.0
-                else:
+            board = self._boards[key] = _Board(chat_id=int(out.chat_id), done=out.done)
+            if out.edit_message_id is not None:  # shown before a restart: edited below, like any board
+                board.message_id = int(out.edit_message_id)
+            else:
+                async with board.lock:
                     text, markup = view
                     message = await self._send(lambda: self._bot.send_message(
                         board.chat_id, text[: MessageLimit.MAX_TEXT_LENGTH], parse_mode=ParseMode.HTML,
                         reply_markup=markup,
                     ))
-                    board.message_id, board.shown, board.last_edit = message.message_id, view, time.monotonic()
+                    board.message_id, board.shown = message.message_id, view
                     if self._memory and not board.done:
                         await self._memory.remember_progress_message(PLATFORM, key, str(board.chat_id),
                                                                      str(board.message_id))
-            if known is None:
-                await self._forget_if_finished(key, board)
+                self._forget_if_finished(key, board)
                 return
         board.pending, board.done = view, board.done or out.done
-        if board.flusher is None:  # one flusher per board: it shows the latest view when the interval is over
-            board.flusher = asyncio.create_task(self._flush_when_due(key, board))
+        if board.flusher is None:  # one flusher per board: it shows the latest view once the message is free
+            board.flusher = asyncio.create_task(self._flush(key, board))
 
     async def close(self) -> None:
-        """Cancel scheduled edits (on shutdown)."""
+        """Cancel edits in flight (on shutdown)."""
         tasks = [board.flusher for board in self._boards.values() if board.flusher is not None]
         for task in tasks:
             task.cancel()
@@ -113,10 +99,9 @@ class ProgressBoards:
         while tasks := [board.flusher for board in self._boards.values() if board.flusher is not None]:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _flush_when_due(self, key: str, board: _Board) -> None:
+    async def _flush(self, key: str, board: _Board) -> None:
         try:
             while board.pending is not None:
-                await asyncio.sleep(max(0.0, board.last_edit + self._interval - time.monotonic()))
                 async with board.lock:  # waits for the message to exist
                     try:
                         await self._edit(board)
@@ -124,7 +109,7 @@ class ProgressBoards:
                         _LOG.exception("progress edit failed for %s", key)
         finally:
             board.flusher = None
-        await self._forget_if_finished(key, board)
+        self._forget_if_finished(key, board)
 
     async def _edit(self, board: _Board) -> None:
         view, board.pending = board.pending, None
@@ -138,10 +123,8 @@ class ProgressBoards:
             except BadRequest as exc:
                 if "not modified" not in exc.message.lower():
                     raise
-            board.shown, board.last_edit = view, time.monotonic()
+            board.shown = view
 
-    async def _forget_if_finished(self, key: str, board: _Board) -> None:
+    def _forget_if_finished(self, key: str, board: _Board) -> None:
         if board.done and board.pending is None and board.flusher is None:
             self._boards.pop(key, None)
-            if self._memory:
-                await self._memory.forget_progress_message(PLATFORM, key)

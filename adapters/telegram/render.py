@@ -17,12 +17,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message, ReplyParameters
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message, ReplyParameters
 from telegram.constants import ChatAction, FileSizeLimit, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, RetryAfter
 
 from adapters.telegram.progress import ProgressBoards, ProgressMemory, View
+from bot import text as text_limits
 from bot.messages import Button, Outgoing
+from bot.text import trim
 
 _LOG = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -46,13 +48,11 @@ class ClipMemory(ProgressMemory, Protocol):
 class Renderer:
     """Shows the core's Outgoing messages in Telegram chats."""
 
-    def __init__(self, bot: Bot, memory: ClipMemory, *, upload_limit_bytes: int = FileSizeLimit.FILESIZE_UPLOAD,
-                 edit_interval_s: float | None = None) -> None:
+    def __init__(self, bot: Bot, memory: ClipMemory, *, upload_limit_bytes: int = FileSizeLimit.FILESIZE_UPLOAD) -> None:
         self.bot = bot
         self.memory = memory
         self.upload_limit_bytes = upload_limit_bytes
-        options = {} if edit_interval_s is None else {"edit_interval_s": edit_interval_s}
-        self.progress = ProgressBoards(bot, progress_view, retry_once, memory=memory, **options)
+        self.progress = ProgressBoards(bot, progress_view, retry_once, memory=memory)
 
     async def render_all(self, outs: Iterable[Outgoing]) -> None:
         for out in outs:
@@ -81,7 +81,7 @@ class Renderer:
             last = index == len(chunks) - 1
             sent.append(await retry_once(lambda chunk=chunk, last=last, index=index: self.bot.send_message(
                 int(out.chat_id), html.escape(chunk, quote=False), parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(out.buttons) if last else None,
+                reply_markup=_markup(out) if last else None,
                 reply_parameters=_reply(out) if index == 0 else None,
             )))
         return sent
@@ -188,31 +188,15 @@ def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split into chunks of at most ``limit`` characters, preferring paragraph, line, then word boundaries."""
-    chunks: list[str] = []
-    rest = text.strip() or text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = limit  # no good boundary: cut hard rather than send a tiny chunk
-        for boundary in ("\n\n", "\n", " "):
-            if (found := window.rfind(boundary)) >= limit // 2:
-                cut = found
-                break
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    chunks.append(rest)
-    return [chunk for chunk in chunks if chunk] or [""]
+    """The core's splitter at Telegram's 4096 characters."""
+    return text_limits.split_text(text, limit)
 
 
-def trim(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with an ellipsis when it has to be cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
+    """Buttons; or, when the core asks a question, a forced reply (the user's answer is their next message)."""
+    if out.kind == "ask":
+        return ForceReply(selective=True)
+    return keyboard(out.buttons)
 
 
 def _reply(out: Outgoing) -> ReplyParameters | None:

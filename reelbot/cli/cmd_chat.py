@@ -29,11 +29,11 @@ def chat(user: str | None, out_dir: Path) -> None:
     """Chat with reelbot in this terminal; clips land in ./out/."""
     for name, value in _QUIET.items():  # a chat shows its own progress bar, not the libraries'
         os.environ.setdefault(name, value)
-    from adapters.console.app import run_console
+    from reelbot.app import chat_console
 
     settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(run_console(settings, user=user or _login(), out_dir=out_dir))
+    asyncio.run(chat_console(settings, user=user or _login(), out_dir=out_dir))
 
 
 def _login() -> str:

@@ -14,14 +14,14 @@ def run() -> None:
 @run.command("telegram")
 def run_telegram() -> None:
     """Telegram (TELEGRAM_BOT_TOKEN; polling, or a webhook when REELBOT_WEBHOOK_URL is set)."""
-    from adapters.telegram.app import main as telegram_main
+    from reelbot.app import run as run_platforms
 
-    telegram_main(load_settings())
+    run_platforms(load_settings(), ["telegram"])
 
 
 @run.command("discord")
 def run_discord() -> None:
     """Discord (DISCORD_BOT_TOKEN)."""
-    from adapters.discord.app import main as discord_main
+    from reelbot.app import run as run_platforms
 
-    discord_main(load_settings())
+    run_platforms(load_settings(), ["discord"])

@@ -13,7 +13,7 @@ from engine.media import probe
 
 @pytest.fixture
 async def console_service(tmp_path, tiny_model_dir):
-    from bot.service import BotService
+    from reelbot.app import build_service
     from reelbot.config import load_settings
 
     settings = load_settings(
@@ -23,7 +23,7 @@ async def console_service(tmp_path, tiny_model_dir):
         media_dir=tmp_path / "media",
         credits={"daily_free": 0},  # no midnight top-up racing the balances these tests check
     )
-    service = await BotService.create(settings)
+    service = await build_service(settings)
     try:
         yield service
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,13 @@ def settings(fake: FakeDiscord, tmp_path: Path, sqlite_url: str) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running(settings: Settings, fake: FakeDiscord, service: Any = None) -> AsyncIterator[ReelBot]:
-    """The real bot, logged in and connected to the fake; closed afterwards."""
+    """The real bot, logged in and connected to the fake, on ``service`` or else a real one; closed afterwards."""
+    if service is None:
+        from reelbot.app import running_service
+
+        async with running_service(settings) as real, running(settings, fake, real) as bot:
+            yield bot
+        return
     bot = build_bot(settings, service, guild_ready_timeout=0.1)  # the fake sends its one guild at once
     task = asyncio.create_task(bot.start(TOKEN))
     try:
@@ -89,6 +96,12 @@ class ScriptedCore:
             yield await self.outbox.get()
 
     def publish(self, out: Outgoing) -> None:
+        """As the core publishes a board's update: naming the message it edits, forgetting it when final."""
+        if out.kind == "progress" and out.progress_key:
+            board = ("discord", out.progress_key)
+            out = replace(out, edit_message_id=self.boards.get(board))
+            if out.done:
+                self.boards.pop(board, None)
         self.outbox.put_nowait(out)
 
     async def remember_message(self, platform: str, chat_id: str, message_id: str, clip_id: int) -> None:

@@ -49,8 +49,8 @@ def test_a_proxy_url_gets_the_api_version_path_discord_py_expects():
 def test_running_without_a_token_stops_with_one_readable_line(settings):
     import pytest
 
-    from adapters.discord.app import main
+    from reelbot.app import check_tokens
     from reelbot.config import ConfigError
 
     with pytest.raises(ConfigError, match="DISCORD_BOT_TOKEN"):
-        main(settings.model_copy(update={"discord_bot_token": None}))
+        check_tokens(settings.model_copy(update={"discord_bot_token": None}), ["discord"])

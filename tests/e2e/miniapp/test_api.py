@@ -151,7 +151,50 @@ async def test_render_queues_the_board_as_the_chats_storyboard_and_the_chat_sees
     assert job.spec["op"] == "storyboard"
     assert [(c["at_s"], c["prompt"]) for c in job.spec["cards"]] == [(0.0, "a red ball"), (2.0, "a blue ball")]
     assert job.spec["settings"]["duration_s"] == 4
-    progress = await service._outboxes["telegram"].get()
+    progress = await service.outbox.next("telegram")
     assert progress.kind == "progress" and progress.chat_id == "7001" and progress.progress_key == f"job:{job.id}"
     board = await (await client.get("/app/api/board", headers=headers)).json()
     assert board["cards"] == []  # rendered: the next card starts a new draft, as in the chat
+
+
+def png_bytes(color: str = "orange") -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 48), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_a_picture_card_is_kept_under_the_media_dir_and_pinned_in_the_rendered_job(client, service, init_data):
+    from aiohttp import FormData
+
+    headers = tma(init_data(7001))
+    await client.post("/app/api/board/cards", headers=headers, json={"at": 0, "prompt": "a quiet street"})
+    form = FormData()
+    form.add_field("at", "2")
+    form.add_field("prompt", "")
+    form.add_field("image", png_bytes(), filename="cat.png", content_type="image/png")
+    response = await client.post("/app/api/board/image-cards", headers=headers, data=form)
+    assert response.status == 201, await response.text()
+    board = await response.json()
+    assert [(c["at"], c["image"]) for c in board["cards"]] == [(0.0, False), (2.0, True)]
+
+    rendered = await (await client.post("/app/api/board/render", headers=headers)).json()
+    job = await service.queue.get(rendered["job_id"])
+    picture = job.spec["cards"][1]["image"]
+    assert picture.startswith(str(service.config.media_dir)) and picture.endswith(".png")
+
+
+async def test_a_file_that_is_not_a_picture_is_refused_in_words_and_not_kept(client, service, init_data):
+    from aiohttp import FormData
+
+    form = FormData()
+    form.add_field("at", "1")
+    form.add_field("image", b"%PDF-1.4 not a picture", filename="notes.png", content_type="image/png")
+    response = await client.post("/app/api/board/image-cards", headers=tma(init_data(7001)), data=form)
+    assert response.status == 400
+    assert "image" in (await response.json())["message"].lower() or "picture" in (await response.json())["message"].lower()
+    folder = service.config.media_dir / "miniapp" / "7001"
+    assert not folder.exists() or not any(folder.iterdir())

@@ -85,10 +85,12 @@ def settings(fake_api, tiny_model, tmp_path, sqlite_url) -> Settings:
 async def running_bot(settings: Settings) -> AsyncIterator:
     """``reelbot run telegram`` inside the test's event loop: the real Application polling the fake server."""
     from adapters.telegram.app import build_application, serving
+    from reelbot.app import running_service
 
-    application = build_application(settings)
-    async with serving(application, poll_timeout_s=1):
-        yield application
+    async with running_service(settings) as service:
+        application = build_application(settings, service)
+        async with serving(application, poll_timeout_s=1):
+            yield application
 
 
 class ScriptedCore:

@@ -9,7 +9,7 @@ careful: an edit with unchanged text is a 400 "message is not modified", and a m
 Usage::
 
     async with FakeBotApi() as api:
-        app = build_application(settings_with(api.base_url, api.file_url, api.token))
+        app = build_application(settings_with(api.base_url, api.file_url, api.token), service)
         api.push(api.text_message("hello"))
         call = await api.wait_for("sendMessage")
 """

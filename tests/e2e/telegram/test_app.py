@@ -16,15 +16,17 @@ from tests.e2e.telegram.fake_bot_api import FakeBotApi
 
 
 def test_the_cloud_bot_api_keeps_its_50_mb_upload_and_20_mb_download_limits(tmp_path):
-    application = build_application(Settings(TELEGRAM_BOT_TOKEN="1:abc", media_dir=tmp_path))
+    application = build_application(Settings(TELEGRAM_BOT_TOKEN="1:abc", media_dir=tmp_path), ScriptedCore())
     assert application.bot.base_url == "https://api.telegram.org/bot1:abc"
     assert application.bot.local_mode is False
     assert application.bot_data[LIMITS] == (FileSizeLimit.FILESIZE_UPLOAD, FileSizeLimit.FILESIZE_DOWNLOAD)
 
 
 def test_without_a_token_the_operator_gets_one_clear_line(tmp_path):
+    from reelbot.app import check_tokens
+
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
-        build_application(Settings(media_dir=tmp_path))
+        check_tokens(Settings(media_dir=tmp_path), ["telegram"])
 
 
 async def test_a_self_hosted_local_server_exchanges_files_by_path_and_lifts_the_limits(tmp_path):

@@ -84,10 +84,9 @@ async def test_a_429_the_rate_limiter_gave_up_on_is_waited_out_once_more(fake_ap
     assert [call.status for call in fake_api.calls if call.method == "sendMessage"] == [429, 429, 200]
 
 
-async def test_progress_is_one_message_edited_in_place_never_with_identical_text_nor_too_often(
-    fake_api, bot, memory
-):
-    renderer = Renderer(bot, memory, edit_interval_s=0.5)
+async def test_progress_is_one_message_edited_in_place_never_with_identical_text(fake_api, bot, memory):
+    """(How often is the core's business: bot.pacer, tested in tests/unit/bot/test_pacer.py.)"""
+    renderer = Renderer(bot, memory)
 
     def step(text: str, progress: float | None, done: bool = False) -> Outgoing:
         return Outgoing(kind="progress", chat_id="1001", text=text, progress=progress, progress_key="job:7",
@@ -105,13 +104,15 @@ async def test_progress_is_one_message_edited_in_place_never_with_identical_text
     edits = fake_api.calls_of("editMessageText")
     assert len(created) == 1
     assert all(call.status == 200 for call in fake_api.calls)  # no "message is not modified"
-    assert len(edits) == 2  # the queue/bar updates coalesced into one, then the final text
-    assert all(b.at - a.at >= 0.5 for a, b in zip([created[0], *edits], edits, strict=False))
+    texts = [call.params["text"] for call in edits]
+    assert all(a != b for a, b in zip(["Queued: position 2", *texts], texts, strict=False))
+    assert 1 <= len(edits) <= 5 and texts[-1] == "Done in 3 s"
     assert fake_api.sent(created[0])["text"] == "Done in 3 s"
+    assert memory.progress_messages == {"job:7": str(fake_api.sent(created[0])["message_id"])}
 
 
 async def test_message_is_not_modified_from_telegram_is_not_an_error(fake_api, bot, memory):
-    renderer = Renderer(bot, memory, edit_interval_s=0.0)
+    renderer = Renderer(bot, memory)
     await renderer.render(Outgoing(kind="progress", chat_id="1001", text="Queued", progress_key="k"))
     shown = fake_api.sent(fake_api.calls_of("sendMessage")[0])
     shown["text"] = "Rendering"  # Telegram already shows it (e.g. an edit whose answer was lost)

@@ -33,9 +33,9 @@ def bot_settings(tmp_path, tiny_model_dir):
 
 @pytest.fixture
 async def service(bot_settings):
-    from bot.service import BotService
+    from reelbot.app import build_service
 
-    service = await BotService.create(bot_settings)
+    service = await build_service(bot_settings)
     try:
         yield service
     finally:

@@ -50,7 +50,7 @@ async def test_buy_offers_every_configured_pack_as_an_invoice(service, listen):
     jay = listen("jay")
     invoices = [out for out in await jay.say("buy credits") if out.kind == "invoice"]
     assert [(i.pack_id, i.price, i.credits) for i in invoices] == [
-        (p.id, p.stars, p.credits) for p in service.settings.credits.packs
+        (p.id, p.stars, p.credits) for p in service.config.credits.packs
     ]
 
 
@@ -116,10 +116,10 @@ async def test_sharing_posts_the_clip_to_the_showcase_channel_with_its_author(bo
     import asyncio
 
     from bot.models import Clip
-    from bot.service import BotService
+    from reelbot.app import build_service
 
     settings = bot_settings.model_copy(update={"showcase_channels": ["console:showcase"]})
-    service = await BotService.create(settings)
+    service = await build_service(settings)
     try:
         from tests.integration.bot.conftest import Chat
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.service import BotService
+from reelbot.app import build_service
 from tests.integration.bot.conftest import Chat
 from tests.integration.bot.test_conversation import clips_of
 
 
 async def test_a_clip_finished_while_the_bot_was_down_is_delivered_after_restart(bot_settings):
-    first = await BotService.create(bot_settings)
+    first = await build_service(bot_settings)
     try:
         await Chat(service=first, user="olga").say("a windmill turning, 2 s")
     finally:
         await first.close()  # the local worker finishes the job in hand; nobody delivered it
 
-    second = await BotService.create(bot_settings)
+    second = await build_service(bot_settings)
     chat = Chat(service=second, user="olga", chat="chat-1")
     try:
         async def collect() -> None:

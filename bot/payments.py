@@ -1,0 +1,110 @@
+"""Credit packs: invoices, the payment's last check, crediting once per provider charge, and refunds.
+
+The platform moves the money (Telegram Stars today); the core keeps the ``Payment`` rows and the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from bot.credits import Ledger
+from bot.database import Sessions, transaction
+from bot.i18n import language_of, t
+from bot.messages import Outgoing
+from bot.models import Payment, PlatformIdentity
+from bot.turn import Turn
+from bot.users import find_user, get_or_create_user, user_key
+from engine.queue.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Payments:
+    def __init__(self, config: Any, sessions: Sessions, ledger: Ledger) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._ledger = ledger
+
+    def is_admin(self, platform: str, user_id: str) -> bool:
+        return f"{platform}:{user_id}" in self._config.admins
+
+    def invoices(self, turn: Turn, only: str = "") -> list[Outgoing]:
+        packs = [pack for pack in self._config.credits.packs if not only or pack.id == only]
+        intro = [turn.say(t("buy_intro", turn.lang))] if not only else []
+        return intro + [
+            Outgoing(kind="invoice", chat_id=turn.chat_id, pack_id=pack.id, title=pack.title, price=pack.stars,
+                     credits=pack.credits, text=pack.title)
+            for pack in packs
+        ]
+
+    async def precheckout(self, platform: str, user_id: str, pack_id: str, language: str | None = None) -> str | None:
+        """Answer a payment's last check fast (never behind the GPU queue): ``None`` means go ahead."""
+        lang = language_of("", language)
+        if not any(pack.id == pack_id for pack in self._config.credits.packs):
+            return t("payment_unknown_pack", lang)
+        async with self._sessions() as session:
+            user = await find_user(session, user_key(platform, user_id))
+        if user is not None and user.blocked:
+            return t("blocked", lang)
+        return None
+
+    async def received(
+        self, platform: str, chat_id: str, user_id: str, charge_id: str, pack_id: str, amount: int, currency: str,
+        language: str | None = None,
+    ) -> list[Outgoing]:
+        """Credit a pack once per provider charge id, however often the platform repeats the update."""
+        lang = language_of("", language)
+        pack = next((p for p in self._config.credits.packs if p.id == pack_id), None)
+        if pack is None:
+            log.error("payment %s for unknown pack %s", charge_id, pack_id)
+            return [Outgoing(kind="text", chat_id=chat_id, text=t("payment_unknown_pack", lang))]
+        async with transaction(self._sessions) as session:
+            user = await get_or_create_user(session, platform, user_id)
+            seen = await _payment(session, charge_id)
+            if seen is None:
+                session.add(Payment(user_id=user.id, provider=platform, charge_id=charge_id, pack_id=pack.id,
+                                    credits=pack.credits, amount=amount, currency=currency))
+        if seen is not None:
+            return []
+        balance = await self._ledger.grant(user.id, pack.credits, key=f"payment:{charge_id}", kind="purchase",
+                                           reason=f"{pack.id} via {platform}")
+        return [Outgoing(kind="text", chat_id=chat_id,
+                         text=t("payment_thanks", lang, credits=pack.credits, balance=balance))]
+
+    async def payer(self, platform: str, admin_user_id: str, charge_id: str) -> str | None:
+        """For an admin: the payer's platform id of a refundable payment (the platform refunds it first)."""
+        if not self.is_admin(platform, admin_user_id):
+            return None
+        async with self._sessions() as session:
+            payment = await _payment(session, charge_id.strip())
+            if payment is None or payment.status == "refunded" or payment.provider != platform:
+                return None
+            statement = select(PlatformIdentity.external_id).where(
+                PlatformIdentity.user_id == payment.user_id, PlatformIdentity.platform == platform
+            )
+            return (await session.execute(statement)).scalars().first()
+
+    async def refund(self, platform: str, admin_user_id: str, charge_id: str, *, chat_id: str = "") -> list[Outgoing]:
+        """Admins only: mark a payment refunded and take its credits back (as far as the balance allows)."""
+        lang = "en"
+        if not self.is_admin(platform, admin_user_id):
+            return [Outgoing(kind="text", chat_id=chat_id, text=t("admin_only", lang))]
+        async with transaction(self._sessions) as session:
+            payment = await _payment(session, charge_id.strip())
+            if payment is None or payment.status == "refunded":
+                return [Outgoing(kind="text", chat_id=chat_id,
+                                 text=t("invalid_request", lang, reason="no such payment"))]
+            payment.status = "refunded"
+            payment.refunded_at = utcnow()
+            owner, credits = payment.user_id, payment.credits
+        taken = await self._ledger.take_back(owner, credits, key=f"payment-refund:{charge_id}",
+                                             reason="payment refunded")
+        return [Outgoing(kind="text", chat_id=chat_id, text=t("refunded_payment", lang, credits=taken))]
+
+
+async def _payment(session: AsyncSession, charge_id: str) -> Payment | None:
+    return (await session.execute(select(Payment).where(Payment.charge_id == charge_id))).scalars().first()

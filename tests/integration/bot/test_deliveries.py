@@ -1,0 +1,88 @@
+"""Deliveries (bot.deliveries) on the real core: job events become paced progress, recorded clips settled on the
+ledger, or refunds; each outcome once. The events are made here; the service's own worker stays idle."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.job_context import JobContext
+from bot.messages import Incoming
+from bot.models import Clip
+from engine.events import JobEvent, RenderedClip
+
+#: Job ids no real job has: the queue knows nothing of them, the deliveries know them from ``submitted``.
+JOB, OTHER_JOB = 900_001, 900_002
+
+
+async def _user(service, name: str) -> int:
+    await service.handle(Incoming(platform="console", chat_id=f"chat-{name}", user_id=name, text="hi"))
+    turn = await service.turn(Incoming(platform="console", chat_id=f"chat-{name}", user_id=name))
+    return turn.user.id
+
+
+async def _context(service, name: str, reservation: str, cost: int, variations: int = 1) -> JobContext:
+    user_id = await _user(service, name)
+    await service.ledger.reserve(user_id, cost, key=reservation)
+    return JobContext(platform="console", chat_id=f"chat-{name}", user_id=user_id, reservation=reservation,
+                      cost=cost, prompt="a red ball", what="video", op="generate",
+                      clip_settings={"aspect": "1:1", "resolution": "480p", "duration_s": 2, "variations": variations})
+
+
+async def _taken(service) -> list:
+    return [await service.outbox.next("console") for _ in range(service.pending("console"))]
+
+
+def _rendered(tmp_path, name: str) -> RenderedClip:
+    path = tmp_path / name
+    path.write_bytes(b"\x00" * 64)
+    return RenderedClip(path=str(path), width=64, height=64, num_frames=9, fps=8, duration_s=1.1, size_bytes=64, seed=1)
+
+
+async def test_a_finished_job_is_recorded_charged_once_and_shown_under_its_final_board(service, tmp_path):
+    context = await _context(service, "dora", "job:test:1", cost=40, variations=2)
+    before = await service.ledger.balance(context.user_id)
+    service.deliveries.submitted(JOB, context)
+
+    done = JobEvent(job_id=JOB, stage="done", clips=[_rendered(tmp_path, "a.mp4")])
+    await service.deliveries.on_event(done)
+    await service.deliveries.on_event(done)  # a repeat of a finished job's event is ignored
+    service.deliveries.submitted(JOB, context)  # seen once more, as the restart scan would
+    await service.deliveries.on_event(done)
+
+    outs = await _taken(service)
+    assert [out.kind for out in outs] == ["progress", "clip", "progress", "clip"]
+    assert outs[0].done and outs[0].progress_key == f"job:{JOB}" and outs[1].clip_id == outs[3].clip_id
+    async with service.sessions() as session:
+        clips = (await session.execute(Clip.__table__.select().where(Clip.job_id == JOB))).all()
+    assert len(clips) == 1  # recorded once, however often the outcome is seen
+    # One of two versions came out: half the price is charged, the rest goes back.
+    assert await service.ledger.balance(context.user_id) == before + 20
+    assert await service.ledger.ledger_sum(context.user_id) == await service.ledger.balance(context.user_id)
+
+
+async def test_a_failed_job_is_refunded_and_explained_in_the_users_language(service):
+    context = (await _context(service, "wei", "job:test:2", cost=30)).model_copy(update={"lang": "zh"})
+    before = await service.ledger.balance(context.user_id)
+    service.deliveries.submitted(OTHER_JOB, context)
+
+    await service.deliveries.on_event(JobEvent(job_id=OTHER_JOB, stage="failed", error_code="out_of_memory"))
+
+    final, text = await _taken(service)
+    assert final.kind == "progress" and final.done and final.text == text.text
+    assert "30" in text.text and any("\u4e00" <= ch <= "\u9fff" for ch in text.text)
+    assert await service.ledger.balance(context.user_id) == before + 30
+
+
+async def test_progress_is_paced_and_names_the_board_the_core_remembers(service):
+    context = await _context(service, "omar", "job:test:3", cost=10)
+    service.deliveries.submitted(JOB, context)  # the queued reply just showed the board
+    await service.remember_progress_message("console", f"job:{JOB}", context.chat_id, "m-77")
+
+    for fraction in (0.1, 0.2, 0.3):
+        await service.deliveries.on_event(JobEvent(job_id=JOB, stage="denoising", progress=fraction))
+    assert await _taken(service) == []  # within the interval of the queued reply
+    await asyncio.sleep(service.deliveries.pacer._interval_s + 0.5)
+
+    (shown,) = await _taken(service)
+    assert "30%" in shown.text and shown.edit_message_id == "m-77"
+    assert [button.payload for button in shown.buttons] == [f"cancel:{JOB}"]
