@@ -40,7 +40,7 @@ with no cue either way while a clip is in focus), and the dialogue may ask or an
 consulted (``bot.intents.llm``).
 
 Settings (aspect, resolution, duration 1-20 s, variations 1/2/4, sound) are read anywhere and removed from the prompt;
-``bot.intents.settings`` documents how out-of-range values are clamped.
+``bot.intents.clip_settings`` documents how out-of-range values are clamped.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import logging
 import re
 
 from bot.commands import CardSpec, Command
-from bot.intents import actions, filler, recut, refs, request, settings, slash, storyboard, utility
+from bot.intents import actions, clip_settings, filler, recut, refs, request, slash, storyboard, utility
 from bot.intents import scene as scene_or_edit
 from bot.intents.text import CUT, is_filler, one_line, sanitize, tidy
 
@@ -62,12 +62,12 @@ def parse_strict(text: object, *, has_focus: bool = False, has_image: bool = Fal
             if action == "share":
                 return Command(action="share", clips=clips or (["current"] if focus else []), confidence=_SURE)
             if action == "settings":
-                found, _ = settings.extract(actions.cut_defaults(line))
+                found, _ = clip_settings.extract(actions.cut_defaults(line))
                 return Command(action="settings", confidence=_SURE, **found.fields())
             return Command(action=action, confidence=_SURE)
         # 5. per-user defaults ("make my default vertical 720p", "默认竖屏高清", "always use square")
         if actions.asks_for_defaults(line):
-            found, _ = settings.extract(actions.cut_defaults(line))
+            found, _ = clip_settings.extract(actions.cut_defaults(line))
             if found.any():
                 return Command(action="settings", confidence=_SURE, **found.fields())
     # 6. a photo: animate it, the caption is the prompt
@@ -80,7 +80,7 @@ def _sentence(line: str, *, focus: bool, has_video: bool = False, replied: bool 
     """Plain sentences: re-cut, blend, loop, extend, redo, remix, settings, else a new scene or an edit."""
     clips, text = refs.extract(line)
     keep, text = recut.extract(text, strong_only=not (focus or clips))
-    found, text = settings.extract(text)
+    found, text = clip_settings.extract(text)
     text = filler.strip(text)
     fields = found.fields()
     target = clips or (["current"] if focus else [])
@@ -156,7 +156,7 @@ def _only_pronouns(text: str) -> bool:
 
 
 def _generate(action: str, line: str) -> Command:
-    found, text = settings.extract(line)
+    found, text = clip_settings.extract(line)
     return Command(action=action, prompt=_scene(filler.strip(text)), confidence=_SURE, **found.fields())
 
 
@@ -167,10 +167,10 @@ def _scene(text: str) -> str | None:
 
 
 def _storyboard(draft: storyboard.Draft) -> Command:
-    found, header = settings.extract(draft.header)
+    found, header = clip_settings.extract(draft.header)
     cards = []
     for at, prompt in draft.cards:
-        card_settings, card_text = settings.extract(prompt)
+        card_settings, card_text = clip_settings.extract(prompt)
         for name, value in card_settings.fields().items():
             if value is not None:
                 setattr(found, name, value)
@@ -189,7 +189,7 @@ def _with_action(action: str, args: str, *, focus: bool) -> Command:
         draft = storyboard.read("storyboard: " + args) if args else None
         if draft is not None:
             return _storyboard(draft)
-        found, text = settings.extract(line)
+        found, text = clip_settings.extract(line)
         return Command(action="storyboard", prompt=tidy(text), **found.fields())
     clips, text = refs.extract(line)
     target = clips or (["current"] if focus else [])
@@ -200,7 +200,7 @@ def _with_action(action: str, args: str, *, focus: bool) -> Command:
         keep, text = recut.extract(text, strong_only=False)
         if keep is None:
             keep, text = _leading_seconds(text)
-    found, text = settings.extract(text)
+    found, text = clip_settings.extract(text)
     fields = found.fields()
     if action == "settings":
         return Command(action="settings", **fields)

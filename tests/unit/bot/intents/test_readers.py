@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.intents import parse
+from bot.intents.clip_settings import extract
 from bot.intents.numbers import to_number, zh_to_int
-from bot.intents.settings import extract
 
 
 @pytest.mark.parametrize(("word", "value"), [
