@@ -7,16 +7,17 @@ from typing import Any
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot import clips as clip_store
-from bot.credits import Ledger
+from bot.credits import Ledger, quote
 from bot.database import Sessions, transaction
 from bot.errors import UserError
-from bot.i18n import op_name, t
+from bot.i18n import button_label, op_name, t
 from bot.intents.chat_commands import page_number
-from bot.messages import Outgoing
+from bot.messages import Button, Outgoing
 from bot.models import Chat, User
 from bot.orders import DEFAULT_CLIP_SETTINGS, said_settings
 from bot.outbox import Outbox
 from bot.presenters import clip_message, describe_job, describe_settings
+from bot.retention import is_expired, rerender_spec
 from bot.turn import Turn
 
 
@@ -42,6 +43,8 @@ class Account:
             line = f"#{clip.id} \u00b7 {describe_job(clip.op, clip.prompt, clip.settings, turn.lang, limit=60)}"
             if clip.parent_clip_id:
                 line += " \u00b7 " + t("lineage", turn.lang, op=op_name(clip.op, turn.lang), parent=clip.parent_clip_id)
+            if is_expired(clip):
+                line += " \u00b7 " + t("clip_expired", turn.lang)
             lines.append(line)
         if more:
             lines.append(t("history_more", turn.lang, next=page + 1))
@@ -64,6 +67,10 @@ class Account:
             chat = await session.get(Chat, turn.chat.id)
             clip = await clip_store.resolve_ref(session, f"#{clip_id}", user_id=turn.user.id, chat=chat, reply_to=None)
             chat.focus_clip_id = clip.id
+            if is_expired(clip) and turn.incoming.platform not in clip.file_ids:
+                price = quote(await rerender_spec(session, clip), self._config.pricing)
+                rerender = Button(label=button_label("rerender", turn.lang), payload=f"rerender:{clip.id}")
+                return [turn.say(t("clip_expired_rerender", turn.lang, clip=clip.id, price=price), (rerender,))]
         return [clip_message(turn.chat_id, clip, turn.lang)]
 
     async def share(self, turn: Turn, refs: list[str]) -> list[Outgoing]:

@@ -25,8 +25,10 @@ from bot.intents import parse
 from bot.job_context import JobContext, board_key
 from bot.messages import Outgoing
 from bot.models import Chat, Clip
+from bot.moderation import Moderator
 from bot.orders import Order, build_order, cheaper
 from bot.presenters import confirm_buttons, describe_job, progress_text
+from bot.retention import rerender_spec
 from bot.turn import Turn
 from engine.queue.errors import QueueFull
 from engine.queue.models import QUEUED, RUNNING, Job
@@ -49,9 +51,12 @@ class Jobs:
         self._queue = queue
         self._deliveries = deliveries
         self._share = share
+        self._moderator = Moderator(config.moderation)
 
     async def order(self, turn: Turn, command: Command, *, image: str | None = None) -> list[Outgoing]:
         """Build the job ``command`` asks for; submit it, or ask first when it costs more than the threshold."""
+        said = " \n".join([command.prompt or "", *(card.prompt for card in command.cards or [])])
+        await self._moderator.check(said, platform=turn.incoming.platform, user_key=turn.incoming.user_key)
         refs = command.clips or (["current"] if command.action in ON_FOCUS else [])
         if command.action == "loop" and not command.clips and turn.focus_clip_id is None:
             refs = []  # "loop a candle flame": a new looping clip
@@ -144,6 +149,12 @@ class Jobs:
             return await self.answer_pending(turn, {"action": action, "clip": clip.id})
         if action in ("extend", "loop"):
             return await self.order(turn, Command(action=action, clips=[f"#{clip.id}"]))
+        if action == "rerender":  # an expired clip, made again from its recipe with its own seed
+            async with self._sessions() as session:
+                spec = await rerender_spec(session, clip)
+            parents = [p for p in (clip.parent_clip_id, clip.parent_b_clip_id) if p is not None]
+            return await self.submit(turn, Order(spec=spec, prompt=clip.prompt, parents=parents),
+                                     quote(spec, self._config.pricing))
         return [turn.toast(t("expired", turn.lang))]
 
     async def answer_pending(self, turn: Turn, pending: dict) -> list[Outgoing]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot import dialogue
+from bot import ambiguity, dialogue
 from bot.account import Account
 from bot.admin import Admin
 from bot.commands import Command
@@ -25,8 +25,10 @@ from bot.credits import Ledger
 from bot.database import Sessions, transaction
 from bot.deliveries import Deliveries
 from bot.errors import InternalError, UserError
+from bot.forget import FORGET_BUTTON, ForgetMe, is_forget_request
+from bot.forgotten import was_forgotten
 from bot.i18n import language_of, t
-from bot.intents import chat_commands, parse
+from bot.intents import LanguageModel, chat_commands
 from bot.intents.drafts import draft_command
 from bot.jobs import Jobs
 from bot.messages import Incoming, Outgoing
@@ -34,10 +36,14 @@ from bot.models import Chat, Clip
 from bot.outbox import Outbox
 from bot.payments import Payments
 from bot.presenters import error_text
+from bot.ratelimit import RateLimiter
+from bot.report import Reports, report_request
+from bot.retention import schedule_retention
 from bot.scheduler import BotScheduler
 from bot.shown import ShownMessages
 from bot.storyboards import Storyboards
 from bot.turn import Turn
+from bot.understanding import Understanding
 from bot.uploads import accept_uploads
 from bot.users import find_user, get_or_create_user
 
@@ -60,6 +66,10 @@ class BotService:
         self.admin = Admin(sessions, self.ledger, self.payments)
         self.jobs = Jobs(config, sessions, self.ledger, queue, self.deliveries, share=self.account.share)
         self.storyboards = Storyboards(sessions, self.jobs)
+        self.understanding = Understanding(sessions, LanguageModel(config.llm_options))
+        self.forget = ForgetMe(sessions, config.media_dir)
+        self.reports = Reports(sessions, self.outbox, config.admins)
+        self.rate_limit = RateLimiter(config.limits.messages_per_minute)
         # What adapters tell the core and ask it, by the names they use.
         self.remember_message = self.shown.remember_message
         self.clip_for_message = self.shown.clip_for_message
@@ -75,9 +85,10 @@ class BotService:
     async def start(self) -> None:
         await self.queue.start()
         self._pump = asyncio.create_task(self.deliveries.pump(), name="reelbot-deliveries")
-        if self.config.credits.daily_free > 0:
+        if self.config.credits.daily_free > 0 or self.config.media.keep_days:
             self.scheduler = BotScheduler(self.sessions, self.config.credits)
-            self.scheduler.start(catch_up=True)
+            schedule_retention(self.scheduler.scheduler, self.sessions, self.config.media.keep_days)
+            self.scheduler.start(catch_up=self.config.credits.daily_free > 0)
 
     async def close(self) -> None:
         if self.scheduler is not None:
@@ -86,6 +97,7 @@ class BotService:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
         self.deliveries.close()
+        await self.understanding.aclose()
         await self.queue.close()
 
     async def subscribe(self, platform: str) -> AsyncIterator[Outgoing]:
@@ -104,6 +116,10 @@ class BotService:
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Everything the user should see right now in answer to ``incoming``; never raises."""
         lang = language_of(incoming.text, incoming.language)
+        verdict = self.rate_limit.hit(incoming.user_key)
+        if not verdict.allowed:
+            return [Outgoing(kind="text", chat_id=incoming.chat_id, text=t("rate_limited", lang, seconds=verdict.wait_s))
+                    ] if verdict.tell else []
         try:
             return await self._route(await self.turn(incoming))
         except UserError as error:
@@ -123,7 +139,8 @@ class BotService:
             chat = await _get_or_create_chat(session, incoming)
             if incoming.text.strip() and user.language != lang:
                 user.language = lang
-        if is_new and self.config.credits.welcome:
+            grant_welcome = is_new and not await was_forgotten(session, incoming.platform, incoming.user_id)
+        if grant_welcome and self.config.credits.welcome:
             await self.ledger.grant(user.id, self.config.credits.welcome, key=f"welcome:{user.id}", kind="welcome",
                                     reason="welcome")
         if not incoming.text.strip() and incoming.button is not None:
@@ -141,6 +158,10 @@ class BotService:
             return await self.admin.run(turn, admin)
         if dialogue.is_disabled(turn.chat):
             return []
+        if incoming.button is None and is_forget_request(turn.text):
+            return self.forget.ask(incoming, turn.user.id, turn.lang)
+        if incoming.button is None and (report := report_request(turn.text))[0]:
+            return await self.reports.report(incoming, turn.lang, report[1])
         rest = chat_commands.start(turn.text)
         if turn.is_new or rest is not None:
             welcome = [turn.say(t("welcome", turn.lang, name=incoming.user_name or "there",
@@ -179,8 +200,10 @@ class BotService:
         draft = draft_command(turn.text, has_draft=await self.storyboards.has_draft(turn))
         if draft is not None:
             return await self.storyboards.draft(turn, draft)
-        command = parse(turn.text, has_focus=turn.focus_clip_id is not None, has_image=isinstance(upload, str),
-                        has_video=isinstance(upload, Clip))
+        command = await self.understanding.read(turn, has_image=isinstance(upload, str),
+                                                has_video=isinstance(upload, Clip))
+        if isinstance(command, list):  # unsure whether a new clip or a change: the user is asked
+            return command
         return await self._act(turn, command, image=upload if isinstance(upload, str) else None)
 
     async def _act(self, turn: Turn, command: Command, *, image: str | None = None) -> list[Outgoing]:
@@ -199,6 +222,7 @@ class BotService:
             return await self.jobs.cancel(turn)
         if action == "share":
             return await self.account.share(turn, command.clips or ["current"])
+        command = await self.understanding.enhanced(command)
         return await self.jobs.order(turn, command, image=image)
 
     async def _button(self, turn: Turn) -> list[Outgoing]:
@@ -209,6 +233,11 @@ class BotService:
             return self.payments.invoices(turn, only=argument)
         if action == "cancel":
             return await self.jobs.cancel(turn, int(argument) if argument.isdigit() else None)
+        if action == ambiguity.PAYLOAD:  # "New video" / "Change #12"
+            answered = await self.understanding.answer(turn, argument)
+            return answered if isinstance(answered, list) else await self._act(*answered)
+        if action == FORGET_BUTTON:
+            return await self.forget.answer(turn.incoming, turn.user.id, turn.lang, argument)
         return await self.jobs.clip_button(turn, action, argument)
 
 

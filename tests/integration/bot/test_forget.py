@@ -146,10 +146,8 @@ async def test_reelbot_forget_leaves_no_trace_of_the_user_in_any_table_and_keeps
     # ... their files are gone, and Bob's (even the one her job used as its source) are not
     assert [path for path in made["files"] if Path(path).exists()] == []
     assert all(Path(path).exists() for path in made["kept_files"])
-    # ... and a second run finds nobody
-    again = subprocess.run([REELBOT, "forget", "telegram:123", "--yes"], env=env, cwd=tmp_path, capture_output=True,
-                           text=True, timeout=120)
-    assert again.returncode == 1 and "no user telegram:123" in again.stderr
+    # ... and a second time there is nobody to forget
+    assert await forget_user(sessions, "telegram:123", media_dir=media) is None
 
 
 async def test_a_user_with_a_job_still_queued_is_refused_and_nothing_is_deleted(sessions, tmp_path):
@@ -168,3 +166,34 @@ async def test_a_user_with_a_job_still_queued_is_refused_and_nothing_is_deleted(
 
 async def test_forgetting_someone_who_never_wrote_says_so(sessions, tmp_path):
     assert await forget_user(sessions, "discord:999", media_dir=tmp_path) is None
+
+
+async def test_forget_in_a_chat_asks_first_then_a_later_message_starts_afresh_without_a_second_welcome_grant(
+        service, listen):
+    from tests.integration.bot.test_conversation import texts_of
+
+    olga, other = listen("olga"), listen("pete")
+    assert "200 credits" in texts_of(await olga.say("balance"))
+
+    asked = await olga.say("/forget")
+    yes = next(button.payload for out in asked for button in out.buttons if button.payload.startswith("forget:yes"))
+    assert "deletes your clips" in texts_of(asked)
+    assert "someone else" in texts_of(await other.press(yes))  # only the asker can confirm
+    assert "forgotten you" in texts_of(await olga.press(yes))
+
+    again = texts_of(await olga.say("balance"))
+    assert "0 credits" in again and "200" not in again
+    async with service.sessions() as session:
+        assert await was_forgotten(session, "console", "olga")
+
+
+async def test_forget_in_chinese_can_be_declined(service, listen):
+    from tests.integration.bot.test_conversation import texts_of
+
+    quinn = listen("quinn")
+    asked = await quinn.say("忘记我")
+    no = next(button.payload for out in asked for button in out.buttons if button.payload.startswith("forget:no"))
+
+    assert "永久删除" in texts_of(asked)
+    assert texts_of(await quinn.press(no)) == "没有删除任何内容。"  # a press answers in the user's last language
+    assert "200 credits" in texts_of(await quinn.say("balance"))

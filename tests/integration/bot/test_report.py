@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.messages import Incoming
 from bot.models import Clip
 from bot.outbox import Outbox
@@ -45,3 +47,27 @@ async def test_report_without_a_clip_asks_for_one_and_tells_nobody(sessions):
 
     assert answer[0].text == "请回复某个视频并发送 /report 来举报。"
     assert outbox.pending("telegram") == 0
+
+
+async def test_report_in_a_group_conversation_reaches_the_operator(service, listen):
+    from bot.users import find_user
+    from tests.integration.bot.test_conversation import texts_of
+
+    tom, operator = listen("tom"), listen("admin", chat="admin")
+    await tom.say("hi")
+    async with service.sessions() as session, session.begin():
+        clip = Clip(user_id=(await find_user(session, "console:tom")).id, op="generate", prompt="a cat", path="")
+        session.add(clip)
+        await session.flush()
+    group = Incoming(platform="console", chat_id="group-1", user_id="uma", user_name="uma", text="/report",
+                     reply_to_clip_id=clip.id, is_group=True)
+
+    thanks = texts_of(await service.handle(group))
+
+    assert f"told about #{clip.id}" in thanks
+    for _ in range(100):
+        if operator.later:
+            break
+        await asyncio.sleep(0.05)
+    assert [out.text for out in operator.later] == [
+        f"Report: clip #{clip.id} (by user {clip.user_id}) was reported by console:uma in console:group-1."]

@@ -10,13 +10,17 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.credits import quote
 from bot.errors import UserError
 from bot.models import Clip
 from bot.retention import RETENTION_JOB_ID, expire_old_clips, is_expired, rerender_spec, schedule_retention
 from bot.users import get_or_create_user
 from engine.queue.models import SUCCEEDED, Job
+from engine.specs import parse_spec
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+#: The recipe of the expired clip the conversations open.
+RECIPE = {"op": "generate", "prompt": "a red ball bouncing", "settings": {"duration_s": 1, "seed": 5}}
 
 
 def a_file(path: Path) -> str:
@@ -96,3 +100,58 @@ async def test_the_clean_up_is_a_daily_scheduler_job_only_when_keep_days_is_set(
     assert job.id == RETENTION_JOB_ID and isinstance(job.trigger, CronTrigger)
     assert str(job.trigger.fields[job.trigger.FIELD_NAMES.index("hour")]) == "3"
     assert [j.id for j in scheduler.get_jobs()] == [RETENTION_JOB_ID]
+
+
+async def an_expired_clip_of(service, user_key: str, *, file_ids: dict | None = None) -> int:
+    from bot.users import find_user
+
+    async with service.sessions() as session, session.begin():
+        user = await find_user(session, user_key)
+        job = Job(owner=str(user.id), op="generate", status=SUCCEEDED,
+                  spec=RECIPE)
+        session.add(job)
+        await session.flush()
+        clip = Clip(user_id=user.id, job_id=job.id, op="generate", prompt="a red ball bouncing", seed=5, path="",
+                    settings={"duration_s": 1}, file_ids=file_ids or {}, cost=2)
+        session.add(clip)
+        await session.flush()
+        return clip.id
+
+
+async def test_history_lists_an_expired_clip_and_telegram_resends_it_by_file_id(service, listen):
+    from tests.integration.bot.conftest import Chat as Talk
+    from tests.integration.bot.test_conversation import texts_of
+
+    tg = Talk(service=service, user="77", chat="77", platform="telegram")
+    await tg.say("hi")
+    clip_id = await an_expired_clip_of(service, "telegram:77", file_ids={"telegram": "BAADkept"})
+
+    history = texts_of(await tg.say("/history"))
+    opened = await tg.say(f"#{clip_id}")
+
+    assert f"#{clip_id}" in history and "expired" in history
+    assert [(o.kind, o.clip_id, o.file_ids) for o in opened] == [("clip", clip_id, {"telegram": "BAADkept"})]
+
+
+async def test_an_expired_clip_is_offered_for_re_rendering_at_its_price_and_comes_back_with_the_same_seed(
+        service, listen):
+    from tests.integration.bot.test_conversation import texts_of
+
+    vic = listen("vic")
+    await vic.say("hi")
+    clip_id = await an_expired_clip_of(service, "console:vic")
+
+    offer = await vic.say(f"#{clip_id}")
+    button = next(b.payload for out in offer for b in out.buttons)
+    price = quote(parse_spec(RECIPE), service.config.pricing)
+    assert "has expired" in texts_of(offer) and f"for {price} credits" in texts_of(offer)
+    assert button == f"rerender:{clip_id}"
+    queued = await vic.press(button)
+    done = await vic.outcome()
+
+    assert any(out.kind == "progress" for out in queued)
+    new = [out for out in done if out.kind == "clip"]
+    assert len(new) == 1 and Path(new[0].clip_path).exists()
+    async with service.sessions() as session:
+        remade = await session.get(Clip, new[0].clip_id)
+    assert remade.seed == 5 and remade.prompt == "a red ball bouncing"
