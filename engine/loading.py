@@ -91,7 +91,7 @@ def load_pipeline(
     }
     profile = profile.model_copy(update={k: v for k, v in updates.items() if v is not None})
     _place(pipe, device, options)
-    _speed_up(pipe, options)
+    _speed_up(pipe, options, profile)
     log.info("loaded %s on %s (%s)", source, device, dtype)
     return pipe, profile
 
@@ -121,7 +121,7 @@ def _load_ltx2(model_dir: Path, device: str, options: EngineOptions):
     """An LTX-2 checkpoint (any of its pipelines' directories) as ``LTX2ConditionPipeline``: every operation."""
     from diffusers import LTX2ConditionPipeline
 
-    from engine.pipelines.ltx2 import LTX2Family
+    from engine.pipelines.ltx2 import LTX2Family, register_block_for_caches
 
     device = resolve_device(device)
     dtype = resolve_dtype(options.dtype, device)
@@ -133,8 +133,12 @@ def _load_ltx2(model_dir: Path, device: str, options: EngineOptions):
     profile = family_profile(model_dir, "ltx2", options)
     if profile.random_weights:
         log.warning("model %s has RANDOM weights (a test model): its videos and sound are noise", model_dir)
+    if options.mag_cache > 0:  # diffusers' MagCache passes a skipped block's second stream through unchanged
+        raise ModelLoadError("engine.mag_cache cannot skip LTX-2's blocks without losing the sound; "
+                             "use engine.first_block_cache")
     _place(pipe, device, options)
-    _speed_up(pipe, options)
+    register_block_for_caches()
+    _speed_up(pipe, options, profile)
     log.info("loaded %s (LTX-2, %s) on %s (%s)", model_dir, profile.name, device, dtype)
     return LTX2Family(pipe, profile)
 
@@ -178,7 +182,7 @@ def _load_wan(model_dir: Path, device: str, options: EngineOptions):
         second.enable_group_offload(
             onload_device=torch.device(device), offload_device=torch.device("cpu"), offload_type="leaf_level"
         )
-    _speed_up(pipe, options)
+    _speed_up(pipe, options, profile)
     log.info("loaded %s on %s (%s)", model_dir, device, dtype)
     return WanFamily(pipe, profile)
 
@@ -213,12 +217,29 @@ def _place(pipe, device: str, options: EngineOptions) -> None:
         pipe.vae.enable_tiling()
 
 
-def _speed_up(pipe, options: EngineOptions) -> None:
-    """Opt-in: First Block Cache (skips work between similar steps) and torch.compile of repeated blocks."""
+def _speed_up(pipe, options: EngineOptions, profile: NativeProfile | None = None) -> None:
+    """Opt-in, all under ``[engine]``: float8 weight storage (layerwise casting), First Block Cache or MagCache
+    (skip work between similar steps), and torch.compile of the transformer's repeated blocks."""
+    if options.first_block_cache > 0 and options.mag_cache > 0:
+        raise ModelLoadError("engine.first_block_cache and engine.mag_cache are both set; choose one cache")
+    if options.layerwise_casting:
+        pipe.transformer.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=pipe.transformer.dtype)
     if options.first_block_cache > 0:
         from diffusers.hooks import FirstBlockCacheConfig, apply_first_block_cache
 
+        blocks = getattr(pipe.transformer, "transformer_blocks", None)
+        if blocks is not None and len(blocks) < 2:
+            raise ModelLoadError("engine.first_block_cache needs a transformer with two blocks or more")
+
         apply_first_block_cache(pipe.transformer, FirstBlockCacheConfig(threshold=options.first_block_cache))
+    if options.mag_cache > 0:
+        from diffusers.hooks import MagCacheConfig, apply_mag_cache
+
+        if profile is None or not profile.mag_ratios:
+            raise ModelLoadError("engine.mag_cache needs the checkpoint's mag_ratios in its reelbot.json profile")
+        apply_mag_cache(pipe.transformer, MagCacheConfig(
+            threshold=options.mag_cache, mag_ratios=profile.mag_ratios, num_inference_steps=profile.num_inference_steps,
+        ))
     if options.compile:
         if hasattr(pipe.transformer, "compile_repeated_blocks") and getattr(pipe.transformer, "_repeated_blocks", None):
             pipe.transformer.compile_repeated_blocks(fullgraph=False)

@@ -23,6 +23,11 @@ class EngineOptions(BaseModel):
     compile: bool = False
     #: First Block Cache threshold; 0 turns it off, ~0.05-0.2 skips work between similar steps.
     first_block_cache: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: MagCache threshold (0 off, ~0.06 typical): skips steps whose residual magnitude barely changes; needs the
+    #: checkpoint's calibrated ``mag_ratios`` in its profile. Use one cache at a time.
+    mag_cache: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: Store the transformer's weights in float8 and compute in ``dtype`` (about half the memory, small cost).
+    layerwise_casting: bool = False
     #: Denoising steps per pass; the embedded tiny model needs few.
     num_inference_steps: int | None = Field(default=None, gt=0)
     guidance_scale: float | None = None

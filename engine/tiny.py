@@ -137,7 +137,8 @@ TINY_LTX2_PROFILE = {
 
 
 def build_tiny_ltx2_pipeline(seed: int = 0):
-    """The tiny ``LTX2ConditionPipeline`` in memory: diffusers' own test components, made a little more real.
+    """The tiny ``LTX2ConditionPipeline`` in memory: diffusers' own test components, made a little more real
+    (two transformer blocks, as there: First Block Cache needs a first block and a rest).
 
     As in diffusers' ``tests/pipelines/ltx2/test_ltx2_condition.py``, plus: a Gemma-3 text model from a config
     (no download) over the word-level tokenizer, a video VAE with LTX's real ratios (32x in space, 8x in time),
@@ -167,7 +168,7 @@ def build_tiny_ltx2_pipeline(seed: int = 0):
     transformer = LTX2VideoTransformer3DModel(
         in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=2, attention_head_dim=8,
         cross_attention_dim=16, audio_in_channels=4, audio_out_channels=4, audio_num_attention_heads=2,
-        audio_attention_head_dim=4, audio_cross_attention_dim=8, num_layers=1, qk_norm="rms_norm_across_heads",
+        audio_attention_head_dim=4, audio_cross_attention_dim=8, num_layers=2, qk_norm="rms_norm_across_heads",
         caption_channels=hidden, rope_double_precision=False, rope_type="split",
     )
     torch.manual_seed(seed)

@@ -29,6 +29,19 @@ def video_to_video_sigmas(steps: int, strength: float) -> list[float]:
     return [strength * (1.0 - i / steps) for i in range(steps)]
 
 
+def register_block_for_caches() -> None:
+    """Let diffusers' First Block Cache and MagCache skip LTX-2's blocks (diffusers 0.42 lists no metadata for
+    them): a block returns ``(video, audio)``, and the audio stream takes the slot the caches keep for encoder
+    states, so both streams' residuals are cached and reapplied together."""
+    from diffusers.hooks._helpers import TransformerBlockMetadata, TransformerBlockRegistry
+    from diffusers.models.transformers.transformer_ltx2 import LTX2VideoTransformerBlock
+
+    TransformerBlockRegistry.register(LTX2VideoTransformerBlock, TransformerBlockMetadata(
+        return_hidden_states_index=0, return_encoder_hidden_states_index=1,
+        encoder_hidden_states_argument_name="audio_hidden_states",
+    ))
+
+
 class LTX2Family(Family):
     """LTX-2 (with sound): all eight operations through ``LTX2ConditionPipeline.__call__``."""
 

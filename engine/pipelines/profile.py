@@ -57,6 +57,8 @@ class NativeProfile(BaseModel):
     stg_scale: float = 1.0
     modality_scale: float = 3.0
     audio_guidance_scale: float | None = 7.0
+    #: MagCache's calibrated magnitude ratios for this checkpoint (``[engine] mag_cache`` needs them).
+    mag_ratios: list[float] | None = None
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":

@@ -156,3 +156,22 @@ def test_a_loops_sound_closes_without_a_click(engine):
     closed = loop_seam(Sound(tone, 16000), 1.0).samples
     assert abs(tone[0, 15999] - tone[0, 0]) > 0.9
     assert abs(closed[0, -1] - closed[0, 0]) <= np.abs(np.diff(closed)).max() + 1e-6
+
+
+def test_a_distilled_profile_runs_its_eight_steps_and_three_refinement_steps_as_announced(engine, tmp_path):
+    from diffusers.pipelines.ltx2.utils import DISTILLED_SIGMA_VALUES, STAGE_2_DISTILLED_SIGMA_VALUES
+
+    from engine.pipelines.ltx2 import LTX2Family
+    from engine.runner import Engine
+
+    profile = engine.family.profile.model_copy(update={
+        "sigmas": DISTILLED_SIGMA_VALUES, "refine_sigmas": STAGE_2_DISTILLED_SIGMA_VALUES, "guidance_scale": 1.0,
+    })
+    distilled = Engine(LTX2Family(engine.family.pipe, profile), media_dir=tmp_path)
+    spec = Generate(prompt="a dog barking", settings=SHORT)
+    steps: list[tuple[int, int]] = []
+    (clip,) = distilled.run([spec], on_step=lambda step, total: steps.append((step, total)))[0]
+    assert distilled.total_steps(spec) == 8 + 3
+    assert steps == [(i, 11) for i in range(1, 12)]
+    assert distilled.pipeline_calls == 2  # the main stage, then the refinement of its latents
+    with_sound(clip.path, seconds=1.0)
