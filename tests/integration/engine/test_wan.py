@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -235,3 +236,27 @@ def test_reelbot_writes_a_tiny_wan_model_and_renders_with_it(tmp_path):
     assert made.returncode == 0, made.stderr
     info = probe(tmp_path / "x.mp4")
     assert (info.width, info.height, info.frames) == (*SIZE, 8)
+
+
+def test_a_last_frame_pinned_before_the_end_of_a_pass_lands_where_asked_and_what_follows_holds_it(wan_engines):
+    """Wan pins a call's last frame; the pass (8k+1 frames) may need it earlier, at index 10 of 17 here."""
+    import torch
+
+    from engine.pipelines.family import FrameCondition, PassRequest
+
+    family = wan_engines("i2v").family
+    width, height = family.profile.native_size("480p", "16:9")
+    red, blue = (np.full((1, height, width, 3), colour, dtype=np.uint8) for colour in ((220, 20, 20), (20, 20, 220)))
+    steps: list[int] = []
+    request = PassRequest(
+        prompts=["a boat"], negative_prompts=[""], width=width, height=height, num_frames=17, fps=8,
+        generators=[torch.Generator("cpu").manual_seed(1)],
+        conditions=[FrameCondition(red, 0), FrameCondition(blue, 10)],
+    )
+    frames = family.render(request, lambda: steps.append(1))
+    assert frames.shape == (1, 17, height, width, 3) and frames.dtype == np.uint8
+    assert (frames[0, 11:] == frames[0, 10]).all()  # never delivered: they hold the pinned frame
+    assert len(steps) == family.profile.num_inference_steps
+    with pytest.raises(UnsupportedOperation, match="cannot pin a frame at index 10 besides the first") as caught:
+        family.render(replace(request, conditions=[*request.conditions, FrameCondition(red, 5)]), lambda: None)
+    assert caught.value.code == "unsupported_pinned_frame"
