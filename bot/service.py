@@ -116,8 +116,9 @@ class BotService:
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Everything the user should see right now in answer to ``incoming``; never raises."""
         lang = language_of(incoming.text, incoming.language)
-        verdict = self.rate_limit.hit(incoming.user_key)
-        if not verdict.allowed:
+        # The console is the operator's own terminal (and scripts): only chat platforms are rate limited.
+        verdict = self.rate_limit.hit(incoming.user_key) if incoming.platform != "console" else None
+        if verdict is not None and not verdict.allowed:
             return [Outgoing(kind="text", chat_id=incoming.chat_id, text=t("rate_limited", lang, seconds=verdict.wait_s))
                     ] if verdict.tell else []
         try:

@@ -54,7 +54,8 @@ class Limits(BaseModel):
     #: Seconds a job may run before it is stopped and refunded.
     job_timeout_s: float = Field(default=1800.0, gt=0)
     max_attempts: int = Field(default=2, gt=0)
-    #: Messages one user may send per minute before the bot asks them to slow down (0: no limit).
+    #: Messages one user of a chat platform may send per minute before the bot asks them to slow down (0: no
+    #: limit; the console, the operator's own terminal, is never limited).
     messages_per_minute: int = Field(default=20, ge=0)
 
 
