@@ -74,7 +74,8 @@ def check_tokens(config: Settings, platforms: Iterable[str]) -> None:
     """One clear line for a platform asked for without its token (before anything starts)."""
     for platform in platforms:
         field, message = TOKENS[platform]
-        if getattr(config, field) is None:
+        token = getattr(config, field)
+        if token is None or not token.get_secret_value().strip():
             raise ConfigError(message)
 
 
@@ -92,7 +93,7 @@ def adapter(platform: str) -> Any:
 
 async def run_platforms(config: Settings, platforms: list[str]) -> None:
     """Serve ``platforms`` from one process: one service, one queue, one warm model; until interrupted."""
-    from adapters.errors import TokenRefused
+    from adapters.errors import StartupRefused
 
     check_tokens(config, platforms)
     adapters = [adapter(platform) for platform in platforms]
@@ -103,7 +104,7 @@ async def run_platforms(config: Settings, platforms: list[str]) -> None:
             await each.check_token(config)
         async with running_service(config) as service:
             await asyncio.gather(*(each.serve(config, service) for each in adapters))
-    except TokenRefused as refused:
+    except StartupRefused as refused:
         raise ConfigError(str(refused)) from None
 
 

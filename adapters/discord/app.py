@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -19,7 +20,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.cog import ReelCog
 from adapters.discord.render import Renderer
 from adapters.discord.views import PayloadButton
-from adapters.errors import TokenRefused
+from adapters.errors import PlatformUnreachable, TokenRefused
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,9 @@ async def check_token(settings: Any) -> None:
         await bot.login(settings.discord_bot_token.get_secret_value())
     except discord.LoginFailure:
         raise TokenRefused("DISCORD_BOT_TOKEN was rejected by Discord (check it in the developer portal)") from None
+    except (aiohttp.ClientError, OSError) as error:
+        where = settings.discord_api_base_url or "discord.com"
+        raise PlatformUnreachable(f"could not reach the Discord API at {where}: {error}") from None
     finally:
         await bot.close()
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import FileSizeLimit
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.errors import TokenRefused
+from adapters.errors import PlatformUnreachable, TokenRefused
 from adapters.telegram import handlers
 from adapters.telegram.handlers import STATE, AdapterState
 from adapters.telegram.menu import publish_commands
@@ -191,9 +191,11 @@ async def serve(settings: Any, service: Any) -> None:
 async def check_token(settings: Any) -> None:
     """Ask Telegram who we are once, before anything starts, so a wrong token is one clear line rather than PTB's
     retry-loop traceback."""
-    application = build_application(settings, None)
     try:
-        async with application.bot:
+        async with build_application(settings, None).bot:
             pass
     except InvalidToken:
         raise TokenRefused("TELEGRAM_BOT_TOKEN was rejected by Telegram (check it with @BotFather)") from None
+    except NetworkError as error:
+        where = settings.telegram_api_base_url or "api.telegram.org"
+        raise PlatformUnreachable(f"could not reach the Telegram Bot API at {where}: {error.message}") from None

@@ -52,3 +52,15 @@ async def test_a_token_telegram_rejects_is_one_clear_line(fake_api, tmp_path):
     assert stderr.decode().strip().splitlines()[-1] == (
         "reelbot: TELEGRAM_BOT_TOKEN was rejected by Telegram (check it with @BotFather)")
     assert "Traceback" not in stderr.decode()
+
+
+async def test_a_bot_api_server_that_cannot_be_reached_is_one_clear_line(fake_api, tmp_path, unused_tcp_port):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token,
+           "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{unused_tcp_port}/bot",
+           "REELBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'reelbot.db'}", "REELBOT_CONFIG": str(tmp_path / "absent")}
+    process = await asyncio.create_subprocess_exec(REELBOT, "run", "telegram", env=env, cwd=tmp_path,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines()[-1].startswith("reelbot: could not reach the Telegram Bot API at http")
+    assert "Traceback" not in stderr.decode() and not (tmp_path / "reelbot.db").exists()  # nothing started
