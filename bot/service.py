@@ -15,8 +15,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlmodel import select
-
 from bot import ambiguity, dialogue
 from bot.account import Account
 from bot.admin import Admin
@@ -45,7 +43,7 @@ from bot.storyboards import Storyboards
 from bot.turn import Turn
 from bot.understanding import Understanding
 from bot.uploads import accept_uploads
-from bot.users import find_user, get_or_create_user
+from bot.users import find_user, get_or_create_chat, get_or_create_user
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +135,7 @@ class BotService:
             is_new = await find_user(session, incoming.user_key) is None
             user = await get_or_create_user(session, incoming.platform, incoming.user_id,
                                             display_name=incoming.user_name, language=lang)
-            chat = await _get_or_create_chat(session, incoming)
+            chat = await get_or_create_chat(session, incoming.platform, incoming.chat_id, is_group=incoming.is_group)
             if incoming.text.strip() and user.language != lang:
                 user.language = lang
             grant_welcome = is_new and not await was_forgotten(session, incoming.platform, incoming.user_id)
@@ -240,16 +238,6 @@ class BotService:
         if action == FORGET_BUTTON:
             return await self.forget.answer(turn.incoming, turn.user.id, turn.lang, argument)
         return await self.jobs.clip_button(turn, action, argument)
-
-
-async def _get_or_create_chat(session: Any, incoming: Incoming) -> Chat:
-    statement = select(Chat).where(Chat.platform == incoming.platform, Chat.external_id == str(incoming.chat_id))
-    chat = (await session.execute(statement)).scalars().first()
-    if chat is None:
-        chat = Chat(platform=incoming.platform, external_id=str(incoming.chat_id), is_group=incoming.is_group)
-        session.add(chat)
-        await session.flush()
-    return chat
 
 
 __all__ = ["BotService"]

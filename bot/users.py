@@ -1,4 +1,5 @@
-"""People and their platform identities: ``telegram:123`` -> one User row, created on first contact."""
+"""People and their platform identities (``telegram:123`` -> one User row, created on first contact), and the chats
+they write in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from bot.errors import BotError
-from bot.models import PlatformIdentity, User
+from bot.models import Chat, PlatformIdentity, User
 
 #: Platforms a user key may name.
 PLATFORMS = ("telegram", "discord", "console")
@@ -60,6 +61,17 @@ async def get_or_create_user(
         if winner is None:  # the conflict was something else: let it be seen
             raise
         return winner
+
+
+async def get_or_create_chat(session: AsyncSession, platform: str, external_id: str | int, *, is_group: bool) -> Chat:
+    """The conversation place ``platform:external_id``, created on its first message. The caller commits."""
+    statement = select(Chat).where(Chat.platform == platform, Chat.external_id == str(external_id))
+    chat = (await session.execute(statement)).scalars().first()
+    if chat is None:
+        chat = Chat(platform=platform, external_id=str(external_id), is_group=is_group)
+        session.add(chat)
+        await session.flush()
+    return chat
 
 
 async def find_user(session: AsyncSession, user_key: str) -> User | None:
