@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.miniapp import BoardDesk, build_miniapp
+from adapters.miniapp import miniapp_mount
 from adapters.miniapp.initdata import sign
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,14 +33,15 @@ def bot_settings(tmp_path, tiny_model_dir):
         device="cpu",
         media_dir=tmp_path / "media",
         credits={"daily_free": 0},
+        miniapp={"max_age_s": MAX_AGE_S},
     )
 
 
 @pytest.fixture
 async def service(bot_settings):
-    from bot.service import BotService
+    from reelbot.app import build_service
 
-    service = await BotService.create(bot_settings)
+    service = await build_service(bot_settings)
     try:
         yield service
     finally:
@@ -48,10 +49,10 @@ async def service(bot_settings):
 
 
 @pytest.fixture
-def root(service) -> web.Application:
+def root(service, bot_settings) -> web.Application:
     """The bot's HTTP server as the operator runs it: the Mini App mounted at /app/."""
     app = web.Application()
-    app.add_subapp("/app/", build_miniapp(BoardDesk(service), bot_token=TOKEN, max_age_s=MAX_AGE_S))
+    miniapp_mount(service, bot_settings)(app)
     return app
 
 
