@@ -260,3 +260,18 @@ def test_a_last_frame_pinned_before_the_end_of_a_pass_lands_where_asked_and_what
     with pytest.raises(UnsupportedOperation, match="cannot pin a frame at index 10 besides the first") as caught:
         family.render(replace(request, conditions=[*request.conditions, FrameCondition(red, 5)]), lambda: None)
     assert caught.value.code == "unsupported_pinned_frame"
+
+
+@pytest.mark.parametrize(("kind", "calls"), [("ti2v", 1), ("vace", 2)])
+def test_two_variations_share_a_call_where_the_pipeline_batches_and_progress_counts_every_step(
+    wan_engines, sources, kind, calls
+):
+    engine = wan_engines(kind)
+    spec = Remix(source=sources["a"], prompt="a cat", strength=0.8, settings=SETTINGS.model_copy(update={"variations": 2}))
+    steps: list[tuple[int, int]] = []
+    before = engine.pipeline_calls
+    (clips,) = engine.run([spec], on_step=lambda done, total: steps.append((done, total)))
+    assert engine.pipeline_calls - before == calls  # diffusers' VACE takes one video per call
+    assert len(steps) == steps[-1][1] == engine.plan([spec]).steps == calls * engine.family.profile.num_inference_steps
+    one, two = (load_video(clip.path).frames.astype(np.float32) for clip in clips)
+    assert float(np.abs(one - two).mean()) > 2  # each variation has its own noise
