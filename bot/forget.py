@@ -26,10 +26,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from bot.errors import UserError
-from bot.forgotten import ForgottenIdentity, identity_hash
+from bot.forgotten import identity_hash
 from bot.i18n import t
 from bot.messages import Button, Incoming, Outgoing
-from bot.models import Chat, Clip, ClipMessage, CreditEntry, PlatformIdentity, ProgressMessage, Storyboard, User
+from bot.models import (
+    Chat,
+    Clip,
+    ClipMessage,
+    CreditEntry,
+    ForgottenIdentity,
+    PlatformIdentity,
+    ProgressMessage,
+    Storyboard,
+    User,
+)
 from bot.users import find_user
 from engine.queue.models import QUEUED, RUNNING, Job
 

@@ -165,3 +165,14 @@ class ProgressMessage(SQLModel, table=True):
     chat_external_id: str = Field(max_length=64)
     message_id: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ForgottenIdentity(SQLModel, table=True):
+    """A platform identity whose user asked to be forgotten: only a one-way hash (see :mod:`bot.forgotten`), kept
+    so the account gets no second welcome grant."""
+
+    __tablename__ = "forgotten_identity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    identity_hash: str = Field(max_length=64, unique=True)
+    forgotten_at: datetime = Field(default_factory=utcnow)

@@ -13,7 +13,6 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool, text
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-import bot.forgotten  # noqa: F401  (the forgotten identities' table)
 import bot.models  # noqa: F401  (registers the bot's tables on the metadata)
 import engine.queue.models  # noqa: F401  (registers the Job table)
 from engine.db import metadata, sync_url

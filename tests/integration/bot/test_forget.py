@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-import bot.forgotten  # noqa: F401  (every table on the metadata)
-import bot.models  # noqa: F401
+import bot.models  # noqa: F401  (every table on the metadata)
 import engine.queue.models  # noqa: F401
 from bot.credits import Ledger
 from bot.errors import UserError
