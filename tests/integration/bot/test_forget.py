@@ -196,3 +196,27 @@ async def test_forget_in_chinese_can_be_declined(service, listen):
     assert "永久删除" in texts_of(asked)
     assert texts_of(await quinn.press(no)) == "没有删除任何内容。"  # a press answers in the user's last language
     assert "200 credits" in texts_of(await quinn.say("balance"))
+
+
+async def test_reelbot_forget_asks_first_and_deletes_nothing_when_told_no(sqlite_url, tmp_path):
+    from engine.db import make_engine, make_sessionmaker
+    from reelbot.migrate import upgrade_database
+
+    upgrade_database(sqlite_url)
+    engine = make_engine(sqlite_url)
+    sessions = make_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        await get_or_create_user(session, "telegram", "123", display_name="Alice Zebrafan")
+    env = {**os.environ, "REELBOT_DATABASE_URL": sqlite_url, "REELBOT_MEDIA_DIR": str(tmp_path),
+           "REELBOT_CONFIG": str(tmp_path / "none.toml")}
+
+    declined = subprocess.run([REELBOT, "forget", "telegram:123"], input="n\n", env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+    bad_key = subprocess.run([REELBOT, "forget", "myspace:1", "--yes"], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+
+    assert declined.returncode == 1 and "nothing deleted" in declined.stdout
+    assert bad_key.returncode == 2 and "platform:id" in bad_key.stderr
+    async with sessions() as session:
+        assert (await session.execute(select(User.display_name))).scalars().all() == ["Alice Zebrafan"]
+    await engine.dispose()
