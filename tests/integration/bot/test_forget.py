@@ -39,6 +39,7 @@ async def a_user_with_everything(sessions, media: Path) -> dict:
     """Alice (telegram:123) with clips, files, jobs, drafts, chats and ledger lines; Bob (discord:555) beside her,
     with a shared clip Alice remixed and a clip remixed from hers."""
     ledger = Ledger(sessions)
+    card_image = a_file(media / "miniapp" / "123" / "card.jpg")  # a Mini App upload
     async with sessions() as session, session.begin():
         alice = await get_or_create_user(session, "telegram", "123", display_name="Alice Zebrafan")
         bob = await get_or_create_user(session, "discord", "555", display_name="Bob")
@@ -68,7 +69,8 @@ async def a_user_with_everything(sessions, media: Path) -> dict:
         session.add(bobs_remix)
         group.focus_clip_id = hers.id
         session.add_all([
-            Storyboard(chat_id=group.id, user_id=alice.id, cards=[{"at": 0, "prompt": "zebra secret card"}]),
+            Storyboard(chat_id=group.id, user_id=alice.id, cards=[{"at": 0, "prompt": "zebra secret card"},
+                                                                  {"at": 2, "prompt": "", "image": card_image}]),
             ClipMessage(platform="telegram", chat_external_id="-100777", message_id="m1", clip_id=hers.id),
             ProgressMessage(platform="telegram", progress_key=f"job:{job.id}", chat_external_id="123", message_id="m2"),
             Payment(user_id=alice.id, provider="telegram", charge_id="charge-1", pack_id="p", credits=100, amount=50,
@@ -87,7 +89,7 @@ async def a_user_with_everything(sessions, media: Path) -> dict:
     await ledger.settle("job:telegram:123:ab", delivered=1, total=1)
     await ledger.grant(bob.id, 30, key=f"welcome:{bob.id}", kind="welcome")
     return {"alice": alice.id, "bob": bob.id, "group": group.id, "bobs_shared": bobs_shared.id,
-            "bobs_remix": bobs_remix.id, "files": [hers.path, hers.thumbnail_path, job.spec["image"]],
+            "bobs_remix": bobs_remix.id, "files": [hers.path, hers.thumbnail_path, job.spec["image"], card_image],
             "kept_files": [bobs_shared.path, bobs_remix.path], "secrets": SECRETS + (hers.path, job.spec["image"])}
 
 
@@ -118,7 +120,7 @@ async def test_reelbot_forget_leaves_no_trace_of_the_user_in_any_table_and_keeps
 
     # Then no cell of any table holds their prompts, name, identity or files
     assert done.returncode == 0, done.stderr
-    assert "1 clip(s)" in done.stdout and "3 file(s)" in done.stdout
+    assert "1 clip(s)" in done.stdout and "4 file(s)" in done.stdout
     after = await every_cell(sessions)
     assert {"user", "platform_identity", "chat", "credit_entry", "job", "clip", "storyboard", "clip_message",
             "progress_message", "payment", "forgotten_identity"} <= set(after)
