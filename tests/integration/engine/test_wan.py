@@ -27,23 +27,30 @@ SIZE = (854, 480)
 
 
 @pytest.fixture(scope="session")
-def wan_dirs(tmp_path_factory) -> dict[str, Path]:
-    from engine.pipelines.wan_tiny import KINDS, write_tiny_wan_pipeline
+def wan_dirs(tmp_path_factory):
+    """The tiny Wan checkpoint of each kind, written (``save_pretrained``) the first time a test asks for it."""
+    from engine.pipelines.wan_tiny import write_tiny_wan_pipeline
 
-    root = tmp_path_factory.mktemp("wan")
-    return {kind: write_tiny_wan_pipeline(root / kind, kind) for kind in KINDS}
+    root, written = tmp_path_factory.mktemp("wan"), {}
+
+    def get(kind: str) -> Path:
+        if kind not in written:
+            written[kind] = write_tiny_wan_pipeline(root / kind, kind)
+        return written[kind]
+
+    return get
 
 
 @pytest.fixture(scope="session")
 def wan_engines(wan_dirs, tmp_path_factory):
-    """One warm engine per kind, loaded lazily (a test pays only for the kinds it uses)."""
+    """One warm engine per kind, loaded like a user's model (``Engine.load``) the first time a test asks."""
     from engine.runner import Engine
 
     media, loaded = tmp_path_factory.mktemp("wan-media"), {}
 
     def get(kind: str) -> Engine:
         if kind not in loaded:
-            loaded[kind] = Engine.load(str(wan_dirs[kind]), device="cpu", media_dir=media)
+            loaded[kind] = Engine.load(str(wan_dirs(kind)), device="cpu", media_dir=media)
         return loaded[kind]
 
     return get
@@ -215,8 +222,8 @@ def test_a_two_expert_remix_hands_the_low_noise_steps_to_the_low_noise_expert(wa
 def test_a_wan_model_without_its_own_profile_gets_the_shipped_one_for_its_kind(wan_engines, wan_dirs):
     from engine.pipelines.wan import wan_profile
 
-    assert wan_profile(wan_dirs["ti2v"], wan_engines("ti2v").family.pipe).name == "tiny-wan-ti2v"
-    bare = wan_dirs["ti2v"].parent / "bare"
+    assert wan_profile(wan_dirs("ti2v"), wan_engines("ti2v").family.pipe).name == "tiny-wan-ti2v"
+    bare = wan_dirs("ti2v").parent / "bare"
     bare.mkdir(exist_ok=True)
     assert wan_profile(bare, wan_engines("ti2v").family.pipe).name == "wan2.2-ti2v-5b"
     a14b = wan_profile(bare, wan_engines("t2v").family.pipe)
@@ -231,7 +238,8 @@ def test_reelbot_writes_a_tiny_wan_model_and_renders_with_it(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(reelbot), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
 
-    assert run("model", "tiny", "wan", "--family", "wan").returncode == 0
+    written = run("model", "tiny", "wan", "--family", "wan")
+    assert written.returncode == 0 and "tiny Wan (ti2v)" in written.stdout, written.stderr
     made = run("render", "generate", "-o", "x.mp4", "--model", "wan", "--duration", "1", "--fps", "8", "--prompt", "a fox")
     assert made.returncode == 0, made.stderr
     info = probe(tmp_path / "x.mp4")
