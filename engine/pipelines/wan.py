@@ -25,6 +25,7 @@ import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -33,6 +34,9 @@ from engine.errors import UnsupportedOperation
 from engine.media.frames import interpolate, to_uint8
 from engine.pipelines.family import Family, PassRequest
 from engine.pipelines.profile import PROFILE_FILE, NativeProfile
+
+if TYPE_CHECKING:
+    from diffusers import DiffusionPipeline
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ DEFAULT_PROFILES = {"ti2v": "wan2.2-ti2v-5b.json", "t2v": "wan2.2-a14b.json", "i
 _VACE_FILL = 127
 
 
-def wan_kind(pipe) -> str:
+def wan_kind(pipe: DiffusionPipeline) -> str:
     """``ti2v``, ``t2v``, ``i2v`` or ``vace``: read off the transformer, whatever class loaded it."""
     from diffusers import WanVACETransformer3DModel
 
@@ -85,7 +89,7 @@ def wan_kind(pipe) -> str:
     return "ti2v" if pipe.config.get("expand_timesteps", False) else "t2v"
 
 
-def wan_profile(model_dir: Path | str, pipe) -> NativeProfile:
+def wan_profile(model_dir: Path | str, pipe: DiffusionPipeline) -> NativeProfile:
     """The model's own ``reelbot.json``, else the shipped profile for its kind (never LTX's defaults)."""
     own = Path(model_dir) / PROFILE_FILE
     path = own if own.is_file() else PROFILES_DIR / DEFAULT_PROFILES[wan_kind(pipe)]
@@ -114,7 +118,7 @@ class WanFamily(Family):
 
     name = "Wan"
 
-    def __init__(self, pipe, profile: NativeProfile) -> None:
+    def __init__(self, pipe: DiffusionPipeline, profile: NativeProfile) -> None:
         self.kind = wan_kind(pipe)
         if self.kind != "vace" and profile.overlap_frames != 1:
             log.info("Wan pins single frames: continuing chunks from 1 frame, not %s", profile.overlap_frames)
@@ -257,7 +261,7 @@ class WanFamily(Family):
                 )
         return first, last, last_index
 
-    def _pipeline(self, cls):
+    def _pipeline(self, cls: type[DiffusionPipeline]) -> DiffusionPipeline:
         """The pipeline of class ``cls`` over the loaded components (built once, sharing every weight)."""
         if cls not in self._pipelines:
             pipe = cls.from_pipe(self.pipe)
@@ -278,7 +282,7 @@ class WanFamily(Family):
         :func:`schedule_length`; VACE never cuts its schedule)."""
         return request.num_inference_steps or self.profile.num_inference_steps
 
-    def _experts(self, pipe, length: int, strength: float) -> Callable[[int], None] | None:
+    def _experts(self, pipe: DiffusionPipeline, length: int, strength: float) -> Callable[[int], None] | None:
         """Wan 2.2 A14B's two experts in video-to-video, which diffusers runs with one transformer: the
         high-noise expert above ``boundary_ratio``, the low-noise one below, as WanPipeline switches them.
         Returns what to call after each step (None for a one-transformer checkpoint)."""
@@ -301,12 +305,19 @@ class WanFamily(Family):
 
         return switch
 
-    def _call(self, cls, request: PassRequest, on_step: Callable[[], None], on_step_end=None, **call) -> np.ndarray:
+    def _call(
+        self,
+        cls: type[DiffusionPipeline],
+        request: PassRequest,
+        on_step: Callable[[], None],
+        on_step_end: Callable[[int], None] | None = None,
+        **call: object,
+    ) -> np.ndarray:
         """One ``__call__`` of the ``cls`` pipeline: the request's prompts, size and generators, ``call`` on top."""
         pipe = self._pipeline(cls)
         guidance_scale = self.profile.guidance_scale
 
-        def step_end(pipe, step: int, timestep, callback_kwargs: dict) -> dict:
+        def step_end(pipe: DiffusionPipeline, step: int, timestep: object, callback_kwargs: dict) -> dict:
             on_step()  # may raise JobCancelled: the loop stops here, at this step
             if on_step_end is not None:
                 on_step_end(step)

@@ -15,6 +15,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diffusers import DiffusionPipeline, ModelMixin
+    from transformers import PreTrainedTokenizerFast
 
 from engine.pipelines.profile import PROFILE_FILE
 
@@ -44,7 +49,7 @@ TINY_WAN_PROFILE = {
 }
 
 
-def build_tokenizer():
+def build_tokenizer() -> PreTrainedTokenizerFast:
     """A word-level fast tokenizer that appends ``</s>`` like UMT5's; ``from_pretrained`` loads it back."""
     from tokenizers import normalizers, pre_tokenizers
 
@@ -58,7 +63,7 @@ def build_tokenizer():
     )
 
 
-def _transformer(cls, seed: int, in_channels: int, out_channels: int, **extra):
+def _transformer(cls: type[ModelMixin], seed: int, in_channels: int, out_channels: int, **extra: object) -> ModelMixin:
     import torch
 
     torch.manual_seed(seed)
@@ -79,7 +84,7 @@ def _transformer(cls, seed: int, in_channels: int, out_channels: int, **extra):
     )
 
 
-def build_tiny_wan_pipeline(kind: str = "ti2v", seed: int = 0):
+def build_tiny_wan_pipeline(kind: str = "ti2v", seed: int = 0) -> DiffusionPipeline:
     """The tiny Wan pipeline of ``kind`` in memory, as the class a real checkpoint of that kind loads as."""
     import torch
     from diffusers import (
