@@ -111,6 +111,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "分镜是空的。这样添加：“在第5秒加一张卡片：一棵树长大”。",
     },
     "storyboard_cleared": {"en": "Storyboard cleared.", "zh": "分镜已清空。"},
+    "open_timeline": {"en": "Open timeline", "zh": "打开时间线"},
     "prompt_too_long": {
         "en": "That description is {length} characters; please keep it under {limit}.",
         "zh": "描述有 {length} 个字符，请控制在 {limit} 以内。",

@@ -69,8 +69,16 @@ class Jobs:
                 for ref in refs
             ]
         order = build_order(command, defaults=turn.user.defaults, clips=sources, image_path=image)
+        return await self.place(turn, order, checked=True)
+
+    async def place(self, turn: Turn, order: Order, *, confirm: bool = True, checked: bool = False) -> list[Outgoing]:
+        """Moderate (unless ``checked``), quote, then ask first above the threshold (unless the user already saw
+        the price: ``confirm=False``) or submit. For jobs built elsewhere too, such as a storyboard draft."""
+        if not checked:
+            said = " \n".join([order.prompt, *(card.prompt for card in getattr(order.spec, "cards", []))])
+            await self._moderator.check(said, platform=turn.incoming.platform, user_key=turn.incoming.user_key)
         price = quote(order.spec, self._config.pricing)
-        if price > self._config.pricing.confirm_above:
+        if confirm and price > self._config.pricing.confirm_above:
             return await self._ask_confirmation(turn, order, price)
         return await self.submit(turn, order, price)
 

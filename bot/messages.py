@@ -57,6 +57,9 @@ class Button:
 
     label: str
     payload: str
+    #: Set: the button opens this page inside the chat app (a Telegram Mini App) instead of sending ``payload``;
+    #: an adapter that cannot open one leaves the button out.
+    web_app_url: str | None = None
 
 
 @dataclass(frozen=True)

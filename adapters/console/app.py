@@ -169,8 +169,9 @@ class ConsoleChat:
             await self.service.remember_message(PLATFORM, out.chat_id, f"clip-{out.clip_id}", out.clip_id)
 
     def _show_buttons(self, out: Outgoing) -> None:
-        if out.buttons and self.interactive:
-            shown = "  ".join(f"[{b.label}: /press {b.payload}]" for b in out.buttons)
+        pressable = [b for b in out.buttons if b.web_app_url is None]  # a Mini App opens only inside Telegram
+        if pressable and self.interactive:
+            shown = "  ".join(f"[{b.label}: /press {b.payload}]" for b in pressable)
             self.console.print(shown, markup=False, style="dim")
 
 

@@ -1,11 +1,9 @@
 """The Mini App's narrow view of the core: the chat's storyboard draft, its price, and rendering it.
 
-This is the one module that knows how today's ``BotService`` is put together (its users, chats, draft rows and
-its submit path); the HTTP handlers only see :class:`BoardDesk`. The board is the very draft the chat's
-"add a card at 5s: ..." edits (``bot.dialogue``: one ``Storyboard`` row per chat and user with status
-``draft``), so either side sees the other's changes. Cards are identified by their time, as in the chat, where
-adding a card at an occupied second replaces it. When the core's storyboard feature module lands, re-point
-these methods at it; the handlers do not change.
+The board is the very draft the chat's "add a card at 5s: ..." edits (``bot.dialogue``: one ``Storyboard`` row
+per chat and user with status ``draft``), so either side sees the other's changes; it becomes a job through
+``bot.storyboards`` exactly as the chat's "render" does. Cards are identified by their time, as in the chat,
+where adding a card at an occupied second replaces it. The HTTP handlers only see :class:`BoardDesk`.
 """
 
 from __future__ import annotations
@@ -13,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import math
 import uuid
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,17 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from adapters.miniapp.initdata import InitData
 from bot import dialogue
-from bot.commands import CardSpec, Command
 from bot.credits import quote
 from bot.database import transaction
 from bot.errors import UserError
 from bot.i18n import language_of
 from bot.messages import Attachment, Incoming, Outgoing
-from bot.models import Chat, Storyboard, User
-from bot.orders import Order, build_order
+from bot.models import Storyboard
 from bot.presenters import error_text
+from bot.storyboards import board_order
 from bot.turn import Turn
 from bot.uploads import check_upload
-from engine.specs import MAX_DURATION_S, MIN_DURATION_S, Card
+from engine.specs import MAX_DURATION_S, MIN_DURATION_S
 
 PLATFORM = "telegram"
 #: The choices the editor offers (the engine's vocabulary).
@@ -85,14 +83,6 @@ class Rendered:
     balance: int
 
 
-@dataclass(frozen=True)
-class _Person:
-    incoming: Incoming
-    user: User
-    chat: Chat
-    lang: str
-
-
 class BoardDesk:
     """The storyboard draft of the person named by verified init data, over ``service`` (a ``BotService``)."""
 
@@ -101,8 +91,8 @@ class BoardDesk:
 
     # -- who ---------------------------------------------------------------------------------------------------
 
-    async def _person(self, who: InitData) -> _Person:
-        lang = language_of("", who.language_code)
+    async def _turn(self, who: InitData) -> Turn:
+        """The user and chat rows, made on first contact with the welcome credits, as a first message would."""
         incoming = Incoming(
             platform=PLATFORM, chat_id=who.chat, user_id=who.user_id, user_name=who.first_name,
             language=who.language_code, is_group=who.chat_id is not None and who.chat_id != who.user_id,
@@ -110,27 +100,23 @@ class BoardDesk:
         turn = await self.service.turn(incoming)
         if turn.user.blocked:
             raise UserError("blocked")
-        return _Person(incoming, turn.user, turn.chat, lang)
+        return turn
 
     async def me(self, who: InitData) -> Me:
-        person = await self._person(who)
-        balance = await self.service.ledger.balance(person.user.id)
-        return Me(user_id=who.user_id, language=person.lang, balance=balance, name=who.first_name)
+        turn = await self._turn(who)
+        balance = await self.service.ledger.balance(turn.user.id)
+        return Me(user_id=who.user_id, language=turn.lang, balance=balance, name=who.first_name)
 
     def error_text(self, error: UserError, who: InitData | None) -> str:
         """The user's words for ``error``, as the chat would say them."""
-        lang = language_of("", who.language_code if who else None)
-        return error_text(error, lang)
+        return error_text(error, language_of("", who.language_code if who else None))
 
     # -- the board ---------------------------------------------------------------------------------------------
 
     async def board(self, who: InitData) -> BoardView:
-        person = await self._person(who)
-        async with transaction(self.service.sessions) as session:
-            draft = await dialogue.open_draft(session, person.chat, person.user.id)
-            cards = list(draft.cards) if draft else []
-            shape = dict(draft.settings) if draft else {}
-        return await self._view(person, cards, shape)
+        turn = await self._turn(who)
+        cards, shape = await self._draft(turn)
+        return await self._view(turn, cards, shape)
 
     async def add_card(self, who: InitData, at: float, prompt: str, image: str | None = None) -> BoardView:
         at = _time(at)
@@ -158,7 +144,7 @@ class BoardDesk:
             moved = dict(card)
             if to is not None:
                 moved["at"] = _time(to)
-                if moved["at"] != at and any(other["at"] == moved["at"] for other in cards):
+                if moved["at"] != card["at"] and any(other["at"] == moved["at"] for other in cards):
                     raise UserError("invalid_request", reason=f"there is already a card at {moved['at']:g} s")
             if prompt is not None:
                 if not prompt.strip() and not card.get("image"):
@@ -212,82 +198,61 @@ class BoardDesk:
     # -- rendering ---------------------------------------------------------------------------------------------
 
     async def render(self, who: InitData) -> Rendered:
-        """Submit the board as the chat's storyboard; the progress board and the clip appear in the chat."""
-        person = await self._person(who)
-        async with transaction(self.service.sessions) as session:
-            draft = await dialogue.open_draft(session, person.chat, person.user.id)
-            if draft is None or not draft.cards:
-                raise UserError("storyboard_empty")
-            cards, shape, draft_id = list(draft.cards), dict(draft.settings), draft.id
-        order = _order(person.user, cards, shape)
-        price = quote(order.spec, self.service.config.pricing)
-        turn = Turn(incoming=person.incoming, user=person.user, chat=person.chat, lang=person.lang)
-        replies = await self.service.jobs.submit(turn, order, price)
-        async with transaction(self.service.sessions) as session:
-            draft = await session.get(Storyboard, draft_id)
-            draft.status = "rendered"
+        """Queue the board as the chat's storyboard; its progress board and clip appear in the chat."""
+        turn = await self._turn(who)
+        cards, shape = await self._draft(turn)
+        price = quote(board_order(turn.user, cards, shape).spec, self.service.config.pricing) if cards else 0
+        replies = await self.service.storyboards.render(turn, confirm=False)  # Render under the price is the yes
         for out in replies:  # the chat shows the job's progress board, edited as it runs
-            self.service.publish(PLATFORM, _without_reply(out))
-        job_id = next(
-            (int(out.progress_key.split(":")[1]) for out in replies if out.progress_key and out.progress_key.startswith("job:")),
-            None,
-        )
-        return Rendered(job_id=job_id, price=price, balance=await self.service.ledger.balance(person.user.id))
+            self.service.publish(PLATFORM, replace(out, reply_to_message_id=None))
+        job_id = next((_job_id(out) for out in replies if _job_id(out) is not None), None)
+        return Rendered(job_id=job_id, price=price, balance=await self.service.ledger.balance(turn.user.id))
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
-    async def _edit(self, who: InitData, change) -> BoardView:
+    async def _draft(self, turn: Turn) -> tuple[list[dict], dict]:
+        async with self.service.sessions() as session:
+            draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
+            return (list(draft.cards), dict(draft.settings)) if draft else ([], {})
+
+    async def _edit(self, who: InitData, change: Callable[[list[dict], dict], list[dict]]) -> BoardView:
         """Apply ``change(cards, shape) -> cards`` to the draft (made if absent), validating before writing."""
-        person = await self._person(who)
+        turn = await self._turn(who)
         async with transaction(self.service.sessions) as session:
-            draft = await dialogue.open_draft(session, person.chat, person.user.id)
+            draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
             cards = [dict(card) for card in draft.cards] if draft else []
             shape = dict(draft.settings) if draft else {}
             cards = sorted(change(cards, shape), key=lambda card: card["at"])
             if cards:
-                _order(person.user, cards, shape)  # raises (nothing written) when the board would be invalid
+                board_order(turn.user, cards, shape)  # raises (nothing written) when the board would be invalid
             if draft is None:
-                draft = Storyboard(chat_id=person.chat.id, user_id=person.user.id, cards=[])
+                draft = Storyboard(chat_id=turn.chat.id, user_id=turn.user.id, cards=[])
                 session.add(draft)
             draft.cards, draft.settings = cards, shape
             flag_modified(draft, "cards")
             flag_modified(draft, "settings")
-        return await self._view(person, cards, shape)
+        return await self._view(turn, cards, shape)
 
-    async def _view(self, person: _Person, cards: list[dict], shape: dict) -> BoardView:
-        balance = await self.service.ledger.balance(person.user.id)
-        defaults = {"aspect": "16:9", "resolution": "480p", **person.user.defaults, **shape}
+    async def _view(self, turn: Turn, cards: list[dict], shape: dict) -> BoardView:
+        balance = await self.service.ledger.balance(turn.user.id)
         if cards:
-            order = _order(person.user, cards, shape)
+            order = board_order(turn.user, cards, shape)
             settings, price = order.spec.settings, quote(order.spec, self.service.config.pricing)
             aspect, resolution, duration_s = settings.aspect, settings.resolution, settings.duration_s
         else:
-            price = None
-            aspect, resolution = defaults["aspect"], defaults["resolution"]
+            chosen = {"aspect": "16:9", "resolution": "480p", **turn.user.defaults, **shape}
+            price, aspect, resolution = None, chosen["aspect"], chosen["resolution"]
             duration_s = int(shape.get("duration_s") or EMPTY_BOARD_S)
         return BoardView(
             cards=[{"at": card["at"], "prompt": card["prompt"], "image": bool(card.get("image"))} for card in cards],
             aspect=aspect, resolution=resolution, duration_s=duration_s, duration_chosen="duration_s" in shape,
-            price=price, balance=balance, language=person.lang,
+            price=price, balance=balance, language=turn.lang,
         )
 
 
-def _order(user: User, cards: list[dict], shape: dict) -> Order:
-    """The job the chat's "render" would build for this board (same spec, so the same clip for the same seed)."""
-    command = Command(
-        action="storyboard",
-        # A picture card may have no words; the Command's cards carry none of its picture, so it stands in.
-        cards=[CardSpec(at=card["at"], prompt=card["prompt"] or "(picture)") for card in cards],
-        aspect=shape.get("aspect"),
-        resolution=shape.get("resolution"),
-        duration=shape.get("duration_s"),
-    )
-    order = build_order(command, defaults=user.defaults, clips=[])
-    if any(card.get("image") for card in cards):  # picture cards pin their image at the card's time
-        pictured = [Card(at_s=card["at"], prompt=card["prompt"], image=card.get("image")) for card in cards]
-        spec = type(order.spec).model_validate({**order.spec.model_dump(), "cards": [c.model_dump() for c in pictured]})
-        order = Order(spec=spec, prompt=order.prompt, parents=order.parents)
-    return order
+def _job_id(out: Outgoing) -> int | None:
+    key = out.progress_key or ""
+    return int(key.removeprefix("job:")) if key.startswith("job:") and key[4:].isdigit() else None
 
 
 def _time(at: float) -> float:
@@ -301,12 +266,6 @@ def _find(cards: list[dict], at: float) -> dict:
         if abs(card["at"] - at) < TIME_STEP_S / 2:
             return card
     raise UserError("invalid_request", reason=f"there is no card at {at:g} s")
-
-
-def _without_reply(out: Outgoing) -> Outgoing:
-    from dataclasses import replace
-
-    return replace(out, reply_to_message_id=None)
 
 
 __all__ = ["BoardDesk", "BoardView", "Me", "Rendered"]

@@ -17,7 +17,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message, ReplyParameters
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LabeledPrice,
+    Message,
+    ReplyParameters,
+    WebAppInfo,
+)
 from telegram.constants import ChatAction, FileSizeLimit, InlineKeyboardButtonLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, RetryAfter
 
@@ -174,10 +183,15 @@ def progress_view(out: Outgoing) -> View:
     return html.escape(out.text, quote=False), keyboard(out.buttons)
 
 
-def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard rows; a payload over Telegram's 64 bytes is a core bug, logged and left out."""
+def keyboard(buttons: Iterable[Button], *, private: bool = False) -> InlineKeyboardMarkup | None:
+    """Inline keyboard rows; a payload over Telegram's 64 bytes is a core bug, logged and left out. A button
+    that opens a page becomes a Mini App button, which Telegram allows only in private chats (left out elsewhere)."""
     usable = []
     for button in buttons:
+        if button.web_app_url is not None:
+            if private:
+                usable.append(InlineKeyboardButton(button.label, web_app=WebAppInfo(button.web_app_url)))
+            continue
         if len(button.payload.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
             _LOG.error("button payload too long for Telegram: %r", button.payload)
             continue
@@ -196,7 +210,7 @@ def _markup(out: Outgoing) -> InlineKeyboardMarkup | ForceReply | None:
     """Buttons; or, when the core asks a question, a forced reply (the user's answer is their next message)."""
     if out.kind == "ask":
         return ForceReply(selective=True)
-    return keyboard(out.buttons)
+    return keyboard(out.buttons, private=int(out.chat_id) > 0)  # Telegram's private chats have positive ids
 
 
 def _reply(out: Outgoing) -> ReplyParameters | None:

@@ -148,3 +148,16 @@ def test_text_is_split_on_lines_before_words_and_captions_are_trimmed_on_words()
 async def test_a_toast_outside_a_button_press_is_shown_as_a_message(fake_api, bot, memory):
     await Renderer(bot, memory).render(Outgoing(kind="toast", chat_id="1001", text="not yours"))
     assert fake_api.sent(fake_api.calls_of("sendMessage")[0])["text"] == "not yours"
+
+
+async def test_a_page_button_is_a_mini_app_button_in_a_private_chat_and_left_out_in_a_group(fake_api, bot, memory):
+    buttons = (Button("Open timeline", "", web_app_url="https://bot.example.org/app/"), Button("Help", "help"))
+    renderer = Renderer(bot, memory)
+    await renderer.render(Outgoing(kind="text", chat_id="1001", text="Card added", buttons=buttons))
+    await renderer.render(Outgoing(kind="text", chat_id="-100555", text="Card added", buttons=buttons))
+
+    private, group = fake_api.calls_of("sendMessage")
+    [[timeline, helper]] = private.params["reply_markup"]["inline_keyboard"]
+    assert timeline == {"text": "Open timeline", "web_app": {"url": "https://bot.example.org/app/"}}
+    assert helper["callback_data"] == "help"
+    assert [[b["text"] for b in row] for row in group.params["reply_markup"]["inline_keyboard"]] == [["Help"]]
