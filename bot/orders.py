@@ -99,6 +99,8 @@ def build_order(command: Command, *, defaults: dict, clips: list[Clip], image_pa
         spec = _spec(action, prompt, Settings(**settings), clips, image_path, command)
     except ValidationError as exc:
         raise UserError("invalid_request", reason=_first_error(exc)) from None
+    if command.audio is not None:  # "no sound" / "with sound"; None leaves it to the model family
+        spec = spec.model_copy(update={"audio": command.audio})
     if isinstance(spec, Remix):
         prompt = spec.prompt  # the clip is described by what it shows, not by the instruction
     return Order(spec=spec, prompt=prompt or (source.prompt if source else ""), parents=parents)

@@ -65,3 +65,14 @@ def test_cheaper_is_the_same_job_at_480p_one_version_at_most_five_seconds():
     cheap = cheaper(order)
     assert cheap.clip_settings == {**order.clip_settings, "resolution": "480p", "variations": 1, "duration_s": 5}
     assert cheap.prompt == order.prompt
+
+
+def test_a_request_for_silence_reaches_the_spec_and_an_unspoken_one_is_left_to_the_model_family():
+    silent = build_order(Command(action="generate", prompt="a dog barking", audio=False), defaults={}, clips=[])
+    unspoken = build_order(Command(action="generate", prompt="a dog barking"), defaults={}, clips=[])
+    remix = build_order(Command(action="remix", prompt="make it green", clips=["#9"], audio=True), defaults={},
+                        clips=[clip()])
+
+    assert silent.spec.audio is False
+    assert unspoken.spec.audio is None
+    assert remix.spec.audio is True
