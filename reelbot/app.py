@@ -65,18 +65,22 @@ def engine_factory(config: Settings) -> Callable[[], Any]:
         from engine.runner import Engine
 
         return Engine.load(config.model, device=config.device, options=config.engine, media_dir=config.media_dir,
-                           limits=config.limits)
+                           limits=config.limits, media=config.media)
 
     return load
+
+
+def has_token(config: Settings, platform: str) -> bool:
+    """Whether ``platform``'s token is set (to something other than blanks)."""
+    token = getattr(config, TOKENS[platform][0])
+    return token is not None and bool(token.get_secret_value().strip())
 
 
 def check_tokens(config: Settings, platforms: Iterable[str]) -> None:
     """One clear line for a platform asked for without its token (before anything starts)."""
     for platform in platforms:
-        field, message = TOKENS[platform]
-        token = getattr(config, field)
-        if token is None or not token.get_secret_value().strip():
-            raise ConfigError(message)
+        if not has_token(config, platform):
+            raise ConfigError(TOKENS[platform][1])
 
 
 def adapter(platform: str) -> Any:
@@ -94,6 +98,7 @@ def adapter(platform: str) -> Any:
 async def run_platforms(config: Settings, platforms: list[str]) -> None:
     """Serve ``platforms`` from one process: one service, one queue, one warm model; until interrupted."""
     from adapters.errors import StartupRefused
+    from reelbot.http import start_http
 
     check_tokens(config, platforms)
     adapters = [adapter(platform) for platform in platforms]
@@ -103,9 +108,22 @@ async def run_platforms(config: Settings, platforms: list[str]) -> None:
         for each in adapters:  # a refused token stops start-up before the database or the model is touched
             await each.check_token(config)
         async with running_service(config) as service:
-            await asyncio.gather(*(each.serve(config, service) for each in adapters))
+            server = await start_http(config, queue=service.queue, mount=http_mounts(config, service, platforms))
+            try:
+                await asyncio.gather(*(each.serve(config, service) for each in adapters))
+            finally:
+                await server.stop()
     except StartupRefused as refused:
         raise ConfigError(str(refused)) from None
+
+
+def http_mounts(config: Settings, service: Any, platforms: Iterable[str]) -> list[Any]:
+    """What the bot's HTTP server carries beside health and metrics: the Mini App when Telegram runs."""
+    if "telegram" not in platforms:
+        return []
+    from adapters.miniapp import miniapp_mount
+
+    return [miniapp_mount(service, config)]
 
 
 async def chat_console(config: Settings, *, user: str, out_dir: Path, stdin: TextIO | None = None) -> None:

@@ -20,6 +20,7 @@ async def run_telegram(fake_api, tmp_path, token: str) -> asyncio.subprocess.Pro
         "REELBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'reelbot.db'}",
         "REELBOT_MEDIA_DIR": str(tmp_path / "media"),
         "REELBOT_CONFIG": str(tmp_path / "absent.toml"),
+        "REELBOT_HTTP_PORT": "0",
     }
     env.pop("REELBOT_WEBHOOK_URL", None)
     return await asyncio.create_subprocess_exec(
@@ -57,7 +58,8 @@ async def test_a_token_telegram_rejects_is_one_clear_line(fake_api, tmp_path):
 async def test_a_bot_api_server_that_cannot_be_reached_is_one_clear_line(fake_api, tmp_path, unused_tcp_port):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token,
            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{unused_tcp_port}/bot",
-           "REELBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'reelbot.db'}", "REELBOT_CONFIG": str(tmp_path / "absent")}
+           "REELBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'reelbot.db'}", "REELBOT_CONFIG": str(tmp_path / "absent"),
+           "REELBOT_HTTP_PORT": "0"}
     process = await asyncio.create_subprocess_exec(REELBOT, "run", "telegram", env=env, cwd=tmp_path,
                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
