@@ -96,16 +96,30 @@ def wan_profile(model_dir: Path | str, pipe: DiffusionPipeline) -> NativeProfile
     return NativeProfile.model_validate(json.loads(path.read_text()))
 
 
-def schedule_length(steps: int, strength: float) -> int:
-    """The schedule to give diffusers' video-to-video so that ``steps`` remain after it cuts to ``strength``.
+def video_to_video_schedule(scheduler: object, steps: int, strength: float) -> tuple[int, float]:
+    """``(num_inference_steps, strength)`` for diffusers' Wan video-to-video so that it runs ``steps`` steps
+    from noise level ``strength``: a remix's strength is the noise the source is buried in, as on LTX-Video.
 
-    ``WanVideoToVideoPipeline`` keeps ``int(len(schedule) * strength)`` steps: a remix at 0.6 would run 60% of
-    the steps a generation runs. The schedule is lengthened instead, so every pass runs the profile's steps.
+    ``WanVideoToVideoPipeline`` keeps the last ``int(length * strength)`` steps of Wan's shifted schedule
+    (UniPC, which takes no custom timesteps). Taken as a step fraction, strength 0.6 started at sigma 0.88 on
+    TI2V-5B (shift 5) and 0.95 on T2V-A14B (shift 12), where little of the source survives; and it ran 60% of
+    a generation's steps. Here the schedule is lengthened until the step ``steps`` from its end is at noise
+    ``strength`` or just below, and diffusers is asked to keep exactly those ``steps``.
     """
-    length = max(steps, math.ceil(steps / strength))
-    while int(length * strength) < steps:  # float rounding (3 / 0.6 * 0.6 < 3)
-        length += 1
-    return length
+    if strength >= 1.0:
+        return steps, 1.0
+
+    def first_sigma(length: int) -> float:
+        scheduler.set_timesteps(length)
+        return float(scheduler.sigmas[length - steps])
+
+    low, high = steps, steps * 2  # first_sigma falls as the schedule lengthens: double, then bisect
+    while first_sigma(high) > strength and high < 2**20:
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if first_sigma(middle) > strength else (low, middle)
+    return high, min(1.0, (steps + 0.5) / high)  # int(high * strength) == steps
 
 
 def _pil(frames: np.ndarray) -> list[Image.Image]:
@@ -190,16 +204,17 @@ class WanFamily(Family):
         return out
 
     def _video_to_video(self, request: PassRequest, on_step: Callable[[], None]) -> np.ndarray:
-        """diffusers' SDEdit for Wan: the source noised to ``denoise_strength`` and denoised toward the prompt.
+        """diffusers' SDEdit for Wan: the source noised to ``denoise_strength`` (a noise level, see
+        :func:`video_to_video_schedule`) and denoised toward the prompt in the profile's steps.
 
         It pins no frames: a later chunk of a long remix follows its own stretch of the source.
         """
         from diffusers import WanVideoToVideoPipeline
 
         pipe = self._pipeline(WanVideoToVideoPipeline)
-        strength = request.denoise_strength
-        length = schedule_length(self._steps(request), strength)
-        switch = self._experts(pipe, length, strength)
+        steps = self._steps(request)
+        length, strength = video_to_video_schedule(pipe.scheduler, steps, request.denoise_strength)
+        switch = self._experts(pipe, length, steps)
         try:
             return self._call(
                 WanVideoToVideoPipeline, request, on_step, video=_pil(request.init_video), strength=strength,
@@ -279,10 +294,10 @@ class WanFamily(Family):
 
     def _steps(self, request: PassRequest) -> int:
         """What the render plan gave this pass (every Wan pass runs the profile's steps, a remix too: see
-        :func:`schedule_length`; VACE never cuts its schedule)."""
+        :func:`video_to_video_schedule`; VACE never cuts its schedule)."""
         return request.num_inference_steps or self.profile.num_inference_steps
 
-    def _experts(self, pipe: DiffusionPipeline, length: int, strength: float) -> Callable[[int], None] | None:
+    def _experts(self, pipe: DiffusionPipeline, length: int, kept: int) -> Callable[[int], None] | None:
         """Wan 2.2 A14B's two experts in video-to-video, which diffusers runs with one transformer: the
         high-noise expert above ``boundary_ratio``, the low-noise one below, as WanPipeline switches them.
         Returns what to call after each step (None for a one-transformer checkpoint)."""
@@ -293,7 +308,6 @@ class WanFamily(Family):
                 pipe.transformer = high
             return None
         pipe.scheduler.set_timesteps(length)
-        kept = int(length * strength)
         timesteps = pipe.scheduler.timesteps[length - kept :]
         boundary = ratio * pipe.scheduler.config.num_train_timesteps
         experts = [high if (t >= boundary and high is not None) else low for t in timesteps]

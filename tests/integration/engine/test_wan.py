@@ -283,3 +283,19 @@ def test_two_variations_share_a_call_where_the_pipeline_batches_and_progress_cou
     assert len(steps) == steps[-1][1] == engine.plan([spec]).steps == calls * engine.family.profile.num_inference_steps
     one, two = (load_video(clip.path).frames.astype(np.float32) for clip in clips)
     assert float(np.abs(one - two).mean()) > 2  # each variation has its own noise
+
+
+@pytest.mark.parametrize(("flow_shift", "steps"), [(5.0, 50), (12.0, 40)])  # TI2V-5B, T2V-A14B
+def test_a_wan_remix_strength_is_the_noise_the_source_is_buried_in_and_every_step_runs(flow_shift, steps):
+    from diffusers import UniPCMultistepScheduler
+
+    from engine.pipelines.wan import video_to_video_schedule
+
+    scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=flow_shift)
+    for strength in (0.3, 0.6, 0.8):
+        length, diffusers_strength = video_to_video_schedule(scheduler, steps, strength)
+        kept = min(int(length * diffusers_strength), length)  # what WanVideoToVideoPipeline keeps
+        scheduler.set_timesteps(length)
+        assert kept == steps
+        assert strength - 0.01 < float(scheduler.sigmas[length - kept]) <= strength
+
