@@ -15,13 +15,15 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from bot.errors import ReelbotError
+
 #: Init data older than this is refused unless the operator says otherwise (``[miniapp] max_age_s``).
 DEFAULT_MAX_AGE_S = 86_400
 #: Seconds an ``auth_date`` may lie in the future (clocks of two machines disagree a little).
 CLOCK_SKEW_S = 60
 
 
-class InvalidInitData(ValueError):
+class InvalidInitData(ReelbotError, ValueError):
     """The init data is missing, malformed, forged or stale; ``str()`` says which (for logs, never for users)."""
 
 
