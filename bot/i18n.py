@@ -199,6 +199,7 @@ REASONS: dict[str, dict[str, str]] = {
         "zh": "当前模型只能固定第一帧，无法融合两个视频或做成循环",
     },
     "unsupported_no_remix": {"en": "this model can't repaint an existing clip", "zh": "当前模型无法重制已有视频"},
+    "unsupported_sound": {"en": "this model makes video without sound", "zh": "当前模型生成的视频没有声音"},
     "unsupported_pinned_frame": {
         "en": "this model can fix only the first and last frames; a picture in the middle needs a VACE model",
         "zh": "当前模型只能固定首尾帧，在中间放图片需要 VACE 模型",

@@ -62,7 +62,7 @@ def wants_sound(family: Family, spec) -> bool:
     if spec.audio is None:
         return family.makes_audio
     if spec.audio and not family.makes_audio:
-        raise UnsupportedOperation(f"the {family.name} model family makes video without sound")
+        raise UnsupportedOperation(f"the {family.name} model family makes video without sound", code="unsupported_sound")
     return spec.audio
 
 

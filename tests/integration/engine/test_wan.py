@@ -299,3 +299,14 @@ def test_a_wan_remix_strength_is_the_noise_the_source_is_buried_in_and_every_ste
         assert kept == steps
         assert strength - 0.01 < float(scheduler.sigmas[length - kept]) <= strength
 
+
+
+def test_wan_makes_no_sound_so_asking_for_it_is_refused_and_silence_is_granted(wan_engines):
+    from bot.i18n import reason as reason_words
+
+    engine = wan_engines("ti2v")
+    with pytest.raises(UnsupportedOperation, match="without sound") as caught:
+        engine.run([Generate(prompt="a dog barking", audio=True, settings=SETTINGS)])
+    assert caught.value.code == "unsupported_sound"
+    assert reason_words("unsupported_sound", "zh") == "当前模型生成的视频没有声音"
+    rendered(engine, Generate(prompt="a dog barking", audio=False, settings=SETTINGS))
