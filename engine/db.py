@@ -14,6 +14,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
+from engine.errors import ReelbotError
+
 #: Alembic needs named constraints to alter them later (SQLite batch mode above all).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,7 +40,7 @@ SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 ACCEPTED_FORMS = "sqlite:///, sqlite+aiosqlite:///, postgresql://, postgresql+asyncpg:// or postgresql+psycopg://"
 
 
-class BadDatabaseURL(ValueError):
+class BadDatabaseURL(ReelbotError, ValueError):
     """A database URL reelbot cannot use; the message says which forms work."""
 
 

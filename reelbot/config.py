@@ -25,6 +25,7 @@ from bot.credits.pricing import CreditPack, Credits, Pricing  # noqa: F401  (the
 from bot.intents.llm import LLMOptions
 from bot.moderation import ModerationOptions
 from engine.db import BadDatabaseURL, async_url, sync_url
+from engine.errors import ReelbotError
 from engine.options import EngineOptions, MediaOptions  # noqa: F401  (EngineOptions re-exported: it lived here first)
 
 #: Where the embedded defaults keep their files, relative to the working directory.
@@ -37,7 +38,7 @@ DEFAULT_CONFIG_FILE = Path("reelbot.toml")
 _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
 
 
-class ConfigError(Exception):
+class ConfigError(ReelbotError):
     """A setting has a value reelbot cannot use; ``str()`` is the one line shown to the operator."""
 
 
