@@ -17,10 +17,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord.board import Boards
 from adapters.discord.render import Renderer, Reply, upload_limit_of
 from adapters.discord.views import AskModal
 from bot import i18n
 from bot.messages import Attachment, Incoming, Outgoing
+from bot.storyboards import board_press
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class ReelCog(commands.Cog):
         self.renderer = renderer
         self.media_dir = Path(getattr(getattr(bot, "settings", None), "media_dir", "data/media"))
         self.dms_allowed = bool(getattr(getattr(bot, "settings", None), "discord_dms_allowed", True))
+        self.boards = Boards(self)
 
     # ---- slash commands -----------------------------------------------------------------------------
 
@@ -113,9 +116,12 @@ class ReelCog(commands.Cog):
         await self.run(interaction, command_text("loop", clips=(clip,)))
 
     @app_commands.command(name="storyboard", description="Cards on a timeline, e.g. 0s: a seed / 5s: a tree")
-    @app_commands.describe(cards="Cards like '0s: a seed / 5s: a tree', or 'render'")
+    @app_commands.describe(cards="Cards like '0s: a seed / 5s: a tree', or 'render'; none: show the board")
     async def storyboard(self, interaction: discord.Interaction, cards: str = "") -> None:
-        await self.run(interaction, command_text("storyboard", cards))
+        if cards.strip() or (interaction.guild_id is None and not self.dms_allowed):
+            await self.run(interaction, command_text("storyboard", cards))
+            return
+        await self.boards.show(interaction)  # the draft as a board to edit with buttons
 
     @app_commands.command(name="balance", description="Your credits")
     async def balance(self, interaction: discord.Interaction) -> None:
@@ -207,6 +213,9 @@ class ReelCog(commands.Cog):
 
     async def press(self, interaction: discord.Interaction, payload: str) -> None:
         """A button under one of our messages: the core decides (ownership included)."""
+        if (pressed := board_press(payload)) is not None:  # the storyboard board's own buttons
+            await self.boards.press(interaction, pressed)
+            return
         reply = self.reply_for(interaction)
         reply.original_used = True  # a component's "original" is the message with the button: never overwrite it
         incoming = self.incoming_for(interaction, "", button=payload)
