@@ -280,17 +280,20 @@ def loop(ctx: OpContext, spec: Loop, seeds: list[int], plan: RenderPlan) -> list
 
 
 def _stills(ctx: OpContext, prompt: str, negative: str | None, seeds: list[int], settings: Settings, plan: RenderPlan):
-    """One still image per seed from the prompt (the plan's one-frame pass)."""
-    (planned,) = plan.stills
+    """One still image per seed from the prompt (the plan's one-frame passes)."""
     width, height = native_size(ctx.family, settings)
-    request = PassRequest(
-        prompts=[prompt] * len(seeds),
-        negative_prompts=[negative if negative is not None else ctx.family.profile.negative_prompt] * len(seeds),
-        width=width, height=height, num_frames=planned.num_frames, fps=24,
-        generators=[torch.Generator("cpu").manual_seed(seed) for seed in seeds],
-        num_inference_steps=planned.steps,
-    )
-    return PassResult.of(ctx.family.render(request, ctx.on_step)).frames[:, 0]
+    stills = []
+    for planned in plan.stills:
+        shot_seeds = [seeds[shot] for shot in planned.shots]
+        request = PassRequest(
+            prompts=[prompt] * len(shot_seeds),
+            negative_prompts=[negative if negative is not None else ctx.family.profile.negative_prompt] * len(shot_seeds),
+            width=width, height=height, num_frames=planned.num_frames, fps=24,
+            generators=[torch.Generator("cpu").manual_seed(seed) for seed in shot_seeds],
+            num_inference_steps=planned.steps,
+        )
+        stills.append(PassResult.of(ctx.family.render(request, ctx.on_step)).frames[:, 0])
+    return np.concatenate(stills)
 
 
 def storyboard(ctx: OpContext, spec: Storyboard, seeds: list[int], plan: RenderPlan) -> list[Footage]:

@@ -97,7 +97,9 @@ def plan(family: Family, specs: list) -> RenderPlan:
     if isinstance(spec, Loop):
         # One timeline per variation, each around its own anchor; one frame more, as the repeated end is dropped.
         loop = _timeline(family, Layout(frames + 1, keyframes=(0,), last_frame=True), 1)
-        stills = () if spec.source else (Pass(0, 0, 1, tuple(range(shots)), 1, family.pass_steps()),)
+        # The stills share one call where the family batches (VACE makes one video per call).
+        groups = [tuple(range(shots))] if family.can_batch(late_conditions=False) else [(i,) for i in range(shots)]
+        stills = () if spec.source else tuple(Pass(0, 0, 1, group, 1, family.pass_steps()) for group in groups)
         return RenderPlan((loop,) * shots, stills)
     if isinstance(spec, Storyboard):
         starts = card_starts(spec)

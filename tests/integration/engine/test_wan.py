@@ -310,3 +310,14 @@ def test_wan_makes_no_sound_so_asking_for_it_is_refused_and_silence_is_granted(w
     assert caught.value.code == "unsupported_sound"
     assert reason_words("unsupported_sound", "zh") == "当前模型生成的视频没有声音"
     rendered(engine, Generate(prompt="a dog barking", audio=False, settings=SETTINGS))
+
+
+def test_a_vace_loop_from_a_prompt_draws_each_variations_still_in_its_own_call_and_counts_it(wan_engines):
+    engine = wan_engines("vace")
+    spec = Loop(prompt="waves on a beach", settings=SETTINGS.model_copy(update={"variations": 2}))
+    steps: list[tuple[int, int]] = []
+    before = engine.pipeline_calls
+    (clips,) = engine.run([spec], on_step=lambda done, total: steps.append((done, total)))
+    assert len(clips) == 2
+    assert engine.pipeline_calls - before == 4  # two stills, two loops: one video per VACE call
+    assert len(steps) == steps[-1][1] == engine.plan([spec]).steps == 4 * engine.family.profile.num_inference_steps
