@@ -83,6 +83,8 @@ class Interaction:
     user: dict[str, Any]
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     original_message_id: str | None = None
+    #: The message whose component (or modal opened from one) this is: what an UPDATE_MESSAGE callback edits.
+    message_id: str | None = None
 
 
 class FakeDiscord:
@@ -230,22 +232,53 @@ class FakeDiscord:
                                          admin=False)
         payload["message"] = message
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        self.interactions[payload["id"]].message_id = message["id"]
         return payload
 
     def modal_submit(self, modal: dict[str, Any], values: dict[str, str], *, user: dict[str, Any],
-                     channel_id: str | None = None, size_limit: int = 10 * 1024 * 1024) -> dict[str, Any]:
-        """Submitting the modal the bot opened (``modal`` is the callback's data) with text ``values``."""
+                     channel_id: str | None = None, size_limit: int = 10 * 1024 * 1024,
+                     uploads: dict[str, tuple[str, bytes, str]] | None = None,
+                     message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Submitting the modal the bot opened (``modal`` is the callback's data) with text ``values``.
+
+        ``uploads`` maps a file upload's custom_id to (filename, bytes, content type): the files are served
+        like Discord's CDN and resolved as attachments. ``message``: the message whose button opened the modal.
+        """
         payload = self._interaction_base(5, user, channel_id=channel_id, dm=False, size_limit=size_limit,
                                          admin=False)
-        rows = []
+        rows: list[dict[str, Any]] = []
+        resolved: dict[str, dict[str, Any]] = {}
         for row in modal["components"]:
             inputs = [row["component"]] if row["type"] == 18 else row.get("components", [])
             for component in inputs:
+                custom_id = component["custom_id"]
+                if component["type"] == 19:  # a file upload, inside its label
+                    ids = []
+                    if uploads and custom_id in uploads:
+                        filename, data, content_type = uploads[custom_id]
+                        attachment = self.upload(filename, data, content_type)
+                        resolved[attachment["id"]] = attachment
+                        ids.append(attachment["id"])
+                    rows.append({"type": 18, "component": {"type": 19, "custom_id": custom_id, "values": ids}})
+                    continue
                 rows.append({"type": 1, "components": [
-                    {"type": 4, "custom_id": component["custom_id"], "value": values.get(component["custom_id"], "")}
+                    {"type": 4, "custom_id": custom_id, "value": values.get(custom_id, "")}
                 ]})
         payload["data"] = {"custom_id": modal["custom_id"], "components": rows}
+        if resolved:
+            payload["data"]["resolved"] = {"attachments": resolved}
+        if message is not None:
+            payload["message"] = message
+            self.interactions[payload["id"]].message_id = message["id"]
         return payload
+
+    def upload(self, filename: str, data: bytes, content_type: str) -> dict[str, Any]:
+        """A user's file as Discord holds it: an attachment payload whose URL this server answers."""
+        aid = self.new_id()
+        self.files[aid] = data
+        url = f"{self.base}/attachments/{aid}/{filename}"
+        return {"id": aid, "filename": filename, "size": len(data), "url": url, "proxy_url": url,
+                "content_type": content_type}
 
     def user_message(self, content: str, *, user: dict[str, Any], channel_id: str | None = None,
                      dm: bool = False, mention_bot: bool = False) -> dict[str, Any]:
@@ -450,6 +483,9 @@ class FakeDiscord:
             response["interaction"].update(response_message_id=message["id"],
                                            response_message_loading=kind == CALLBACK_DEFERRED,
                                            response_message_ephemeral=bool(flags & EPHEMERAL))
+            response["resource"] = {"type": kind, "message": message}
+        elif kind == CALLBACK_UPDATE and interaction.message_id is not None:
+            message = self._edit(interaction.message_id, data, files)
             response["resource"] = {"type": kind, "message": message}
         return response
 
