@@ -175,3 +175,10 @@ def test_a_distilled_profile_runs_its_eight_steps_and_three_refinement_steps_as_
     assert steps == [(i, 11) for i in range(1, 12)]
     assert distilled.pipeline_calls == 2  # the main stage, then the refinement of its latents
     with_sound(clip.path, seconds=1.0)
+
+
+def test_a_remix_asked_to_keep_the_sound_keeps_the_sources(engine, tmp_path):
+    source = tone_clip(tmp_path / "tone.mp4", seconds=1, hz=440)
+    (clip,) = engine.run([Remix(source=source, prompt="a wolf", strength=0.5, keep_audio=True, settings=SHORT)])[0]
+    samples = with_sound(clip.path, seconds=1.0)
+    assert close(samples, load_audio(source).samples[:, : samples.shape[1]]) < 0.05

@@ -185,3 +185,10 @@ def test_a_bad_upload_is_refused_with_a_clear_error(engine, tmp_path):
     with pytest.raises(MediaError) as caught:
         engine.run([Animate(image=str(fake), settings=Settings(duration_s=1))])
     assert caught.value.code == "unreadable_image"
+
+
+def test_sound_asked_of_a_family_that_makes_none_is_refused_and_silence_is_the_default(engine):
+    with pytest.raises(UnsupportedOperation, match="without sound"):
+        engine.run([Generate(prompt="a dog barking", settings=Settings(duration_s=1, fps=8, seed=1), audio=True)])
+    (clips,) = engine.run([Generate(prompt="a dog barking", settings=Settings(duration_s=1, fps=8, seed=1))])
+    assert not clips[0].has_audio and probe(clips[0].path).audio_codec is None
