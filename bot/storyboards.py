@@ -105,6 +105,14 @@ def card_time(text: str | float) -> float:
     return round(round(float(text) / TIME_STEP_S) * TIME_STEP_S, 1)
 
 
+def _check_usable(turn: Turn) -> None:
+    """A blocked user, or a chat where an admin switched the bot off, gets no board (as they get no answers)."""
+    if turn.user.blocked:
+        raise UserError("blocked")
+    if dialogue.is_disabled(turn.chat):
+        raise UserError("board_chat_disabled")
+
+
 def _find(cards: list[dict[str, Any]], at: float) -> dict[str, Any]:
     for card in cards:
         if abs(card["at"] - at) < TIME_STEP_S / 2:
@@ -185,6 +193,7 @@ class Storyboards:
 
     async def board(self, turn: Turn) -> BoardView:
         """The chat's draft for this user as a board to draw (an empty board when there is none)."""
+        _check_usable(turn)
         async with self._sessions() as session:
             draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
             cards, shape = (list(draft.cards), dict(draft.settings)) if draft else ([], {})
@@ -192,8 +201,7 @@ class Storyboards:
 
     def check_press(self, turn: Turn, press: BoardPress) -> None:
         """Only the board's owner may press its buttons (a board is one user's draft in a shared channel)."""
-        if turn.user.blocked:
-            raise UserError("blocked")
+        _check_usable(turn)
         if press.owner_id != turn.user.id:
             raise UserError("board_not_yours")
 
@@ -255,8 +263,7 @@ class Storyboards:
 
     async def _edit(self, turn: Turn, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> BoardView:
         """Apply ``change(cards) -> cards`` to the draft (made if absent): validated before anything is written."""
-        if turn.user.blocked:
-            raise UserError("blocked")
+        _check_usable(turn)
         async with transaction(self._sessions) as session:
             draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
             shape = dict(draft.settings) if draft else {}
