@@ -39,6 +39,7 @@ async def build_service(config: Settings, *, queue: Any = None) -> Any:
             database_url=config.database_url,
             redis_url=config.redis_url,
             engine_factory=None if config.redis_url else engine_factory(config),
+            captioner_factory=captioner_factory(config),
             options=config.engine,
             limits=config.limits,
             tiers=config.tiers,
@@ -66,6 +67,17 @@ def engine_factory(config: Settings) -> Callable[[], Any]:
 
         return Engine.load(config.model, device=config.device, options=config.engine, media_dir=config.media_dir,
                            limits=config.limits, media=config.media)
+
+    return load
+
+
+def captioner_factory(config: Settings) -> Callable[[], Any]:
+    """Loads ``REELBOT_CAPTIONER`` where the video model runs, at the first storyboard image card."""
+
+    def load() -> Any:
+        from engine.captioner import default_captioner
+
+        return default_captioner(config.captioner, config.device)
 
     return load
 

@@ -35,6 +35,22 @@ def tiny_model_dir(tmp_path_factory):
     return write_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny")
 
 
+@pytest.fixture(scope="session")
+def tiny_captioner_dir(tmp_path_factory):
+    """A random-weight captioner of the embedded architecture that never stops before it wrote words (its special
+    tokens suppressed): untrained, it might end at once, which would hide whether a caption reached the user."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoTokenizer, GenerationConfig
+
+    from toyworld.captioner.model import write_tiny_captioner
+
+    directory = write_tiny_captioner(tmp_path_factory.mktemp("captioners") / "tiny")
+    generation = GenerationConfig.from_pretrained(directory)
+    generation.suppress_tokens = AutoTokenizer.from_pretrained(directory).all_special_ids
+    generation.save_pretrained(directory)
+    return directory
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'reelbot.db'}"

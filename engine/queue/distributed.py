@@ -10,11 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from typing import Any
 
+from engine.captioner.jobs import CaptionRequest, CaptionResult
 from engine.events import JobEvent
 from engine.queue.base import BaseQueue
-from engine.queue.channels import DEFAULT_QUEUE_NAME, DRAMATIQ_NAMESPACE, WAKE_ACTOR, events_channel
+from engine.queue.captions import CAPTION_TIMEOUT_S, failed, timed_out
+from engine.queue.channels import (
+    CAPTION_ACTOR,
+    DEFAULT_QUEUE_NAME,
+    DRAMATIQ_NAMESPACE,
+    WAKE_ACTOR,
+    caption_queue,
+    caption_reply_key,
+    events_channel,
+)
 from engine.queue.settings import QueueSettings
 
 log = logging.getLogger(__name__)
@@ -39,6 +50,7 @@ class DistributedQueue(BaseQueue):
         # No middleware: this broker only sends, it never runs actors.
         self.broker = RedisBroker(url=self.redis_url, namespace=DRAMATIQ_NAMESPACE, middleware=[])
         self.broker.declare_queue(self.queue_name)
+        self.broker.declare_queue(caption_queue(self.queue_name))
         self._tasks.append(asyncio.create_task(self._listen(), name="queue-events"))
         await asyncio.wait_for(self._subscribed.wait(), timeout=10)
         # Wake-ups may have been lost with Redis (restart without persistence): one per waiting job is enough,
@@ -56,6 +68,30 @@ class DistributedQueue(BaseQueue):
 
         message = Message(queue_name=self.queue_name, actor_name=WAKE_ACTOR, args=(job_id,), kwargs={}, options={})
         await asyncio.to_thread(self.broker.enqueue, message)
+
+    async def caption(self, request: CaptionRequest, *, timeout_s: float = CAPTION_TIMEOUT_S) -> CaptionResult:
+        """Ask a worker's caption actor and wait for its reply on the request's own Redis list."""
+        import redis.asyncio as aioredis
+        from dramatiq import Message
+
+        request_id = uuid.uuid4().hex
+        # A request nobody picked up in time is dropped by the worker (Dramatiq's age limit), not captioned late.
+        message = Message(queue_name=caption_queue(self.queue_name), actor_name=CAPTION_ACTOR,
+                          args=(request_id, request.model_dump()), kwargs={},
+                          options={"max_age": int(timeout_s * 1000)})
+        client = aioredis.Redis.from_url(self.redis_url)
+        try:
+            await asyncio.to_thread(self.broker.enqueue, message)
+            popped = await client.blpop([caption_reply_key(self.queue_name, request_id)], timeout=timeout_s)
+        except Exception as exc:  # noqa: BLE001  (Redis away: the card keeps an empty text)
+            log.warning("caption request %s failed: %s", request_id, exc)
+            return failed(request, exc)
+        finally:
+            with contextlib.suppress(Exception):
+                await client.aclose()
+        if popped is None:
+            return timed_out(request, timeout_s)
+        return CaptionResult.model_validate_json(popped[1])
 
     async def _listen(self) -> None:
         """Forward every event the workers publish to this process's subscribers, re-subscribing on errors."""

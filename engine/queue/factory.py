@@ -14,6 +14,7 @@ def make_queue(
     database_url: str,
     redis_url: str | None = None,
     engine_factory: Callable[[], Any] | None = None,
+    captioner_factory: Callable[[], Any] | None = None,
     options: Any = None,
     limits: Any = None,
     tiers: Any = None,
@@ -25,7 +26,8 @@ def make_queue(
 
     ``options`` is ``EngineOptions``-like (``max_batch``, ``batch_window_s``), ``limits`` is ``Limits``-like
     (``max_queued_per_user``, ``job_timeout_s``, ``max_attempts``), ``tiers`` the configured tiers.
-    ``engine_factory`` is only called in local mode, on the worker thread, when the first job arrives.
+    ``engine_factory`` is only called in local mode, on the worker thread, when the first job arrives;
+    ``captioner_factory`` likewise on the caption thread at the first caption (default: ``REELBOT_CAPTIONER``).
     """
     settings = settings or queue_settings(options=options, limits=limits, tiers=tiers)
     if redis_url:
@@ -37,4 +39,5 @@ def make_queue(
         raise ValueError("local mode needs an engine_factory (it runs the jobs in this process)")
     from engine.queue.local import LocalQueue
 
-    return LocalQueue(database_url=database_url, settings=settings, engine_factory=engine_factory, **kwargs)
+    return LocalQueue(database_url=database_url, settings=settings, engine_factory=engine_factory,
+                      captioner_factory=captioner_factory, **kwargs)

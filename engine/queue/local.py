@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from engine.captioner.jobs import CaptionJobs, CaptionRequest, CaptionResult
 from engine.queue.base import BaseQueue
+from engine.queue.captions import CAPTION_TIMEOUT_S, failed, timed_out
 from engine.queue.settings import QueueSettings
 from engine.queue.statements import claimable_by
 
@@ -25,12 +27,16 @@ log = logging.getLogger(__name__)
 
 
 class LocalQueue(BaseQueue):
-    """Rows in the database, a :class:`~engine.worker.local.LocalWorker` thread running them."""
+    """Rows in the database, a :class:`~engine.worker.local.LocalWorker` thread running them, and a
+    :class:`~engine.captioner.jobs.CaptionJobs` thread beside it for storyboard image cards."""
 
     def __init__(self, *, database_url: str, settings: QueueSettings, engine_factory: Callable[[], Any],
-                 worker_id: str | None = None, **kwargs: Any) -> None:
+                 worker_id: str | None = None, captioner_factory: Callable[[], Any] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(database_url=database_url, settings=settings, **kwargs)
         self.engine_factory = engine_factory
+        self.captioner_factory = captioner_factory
+        self.captions: CaptionJobs | None = None
         self.worker_id = worker_id or self.instance_id
         self.worker = None
         self.executor = None
@@ -46,6 +52,11 @@ class LocalQueue(BaseQueue):
                                  self.hub.emit_threadsafe, worker_id=self.worker_id, claim_for=self.instance_id)
         self.worker = LocalWorker(self.executor)
         self.worker.start()
+        if self.captioner_factory is None:
+            from engine.captioner.default import default_captioner
+
+            self.captioner_factory = default_captioner
+        self.captions = CaptionJobs(self.captioner_factory)
         self._keep_alive = asyncio.create_task(self._keep_alive_forever(), name="queue-keep-alive")
         self._tasks.append(self._keep_alive)
 
@@ -55,6 +66,8 @@ class LocalQueue(BaseQueue):
         if self.worker is not None:
             await asyncio.to_thread(self.worker.stop)
             self.executor.store.close()
+        if self.captions is not None:
+            await asyncio.to_thread(self.captions.close)
         if self.store is not None:
             with contextlib.suppress(Exception):  # best effort: unreleased jobs are adopted once they go stale
                 await self.store.release(self.instance_id)
@@ -62,6 +75,16 @@ class LocalQueue(BaseQueue):
 
     async def _wake(self, job_id: int) -> None:
         self.worker.wake()
+
+    async def caption(self, request: CaptionRequest, *, timeout_s: float = CAPTION_TIMEOUT_S) -> CaptionResult:
+        """Caption on this process's caption thread (the captioner loads on the first request)."""
+        try:
+            return await asyncio.wait_for(self.captions.caption(request), timeout_s)
+        except TimeoutError:
+            return timed_out(request, timeout_s)
+        except Exception as exc:  # noqa: BLE001  (a captioner that will not load leaves the card without text)
+            log.exception("captioning %s failed", request.image_path)
+            return failed(request, exc)
 
     def _scope(self) -> ColumnElement[bool] | None:
         return claimable_by(self.instance_id, stale_after_s=self.settings.stale_after_s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Protocol, runtime_checkable
 
+from engine.captioner.jobs import CaptionRequest, CaptionResult
 from engine.events import JobEvent
 from engine.queue.models import Job
 
@@ -33,3 +34,6 @@ class JobQueue(Protocol):
         """Finished jobs (any final status) never marked delivered: re-deliver or refund them after a restart."""
 
     async def mark_delivered(self, job_id: int) -> None: ...
+
+    async def caption(self, request: CaptionRequest, *, timeout_s: float = ...) -> CaptionResult:
+        """Caption an image where the video model runs; a timeout or failure is a result with ``error_code``."""

@@ -28,6 +28,7 @@ from engine.events import JobEvent
 from engine.queue import presence
 from engine.queue.channels import DEFAULT_QUEUE_NAME, DRAMATIQ_NAMESPACE, WAKE_ACTOR, events_channel
 from engine.queue.settings import QueueSettings
+from engine.worker.captions import CaptionService
 from engine.worker.claims import ClaimStore
 from engine.worker.executor import Executor
 
@@ -116,7 +117,10 @@ def wake_message(queue_name: str, job_id: int) -> Message:
 class WorkerService:
     """Holds the warm engine, the Dramatiq worker and the sweeper for one process."""
 
-    def __init__(self, config: WorkerConfig, engine_factory: Callable[[], Any]) -> None:
+    def __init__(self, config: WorkerConfig, engine_factory: Callable[[], Any],
+                 captioner_factory: Callable[[], Any] | None = None) -> None:
+        from engine.captioner.default import default_captioner
+
         self.config = config
         self.publish = RedisPublisher(config.redis_url, config.queue_name)
         self.store = ClaimStore(config.database_url)
@@ -128,6 +132,9 @@ class WorkerService:
         time_limit_ms = int((settings.job_timeout_s * (settings.max_batch + 1) + 300) * 1000)
         dramatiq.actor(self._render_job, actor_name=WAKE_ACTOR, queue_name=config.queue_name, broker=self.broker,
                        time_limit=time_limit_ms, max_retries=WAKE_MAX_RETRIES, min_backoff=1000, max_backoff=10_000)
+        # Storyboard image cards are captioned here too, on a queue and thread of their own.
+        self.captions = CaptionService(self.broker, self.publish.client, config.queue_name,
+                                       captioner_factory or default_captioner)
         self.worker: dramatiq.Worker | None = None
         self._stop = threading.Event()
 
@@ -138,10 +145,11 @@ class WorkerService:
 
     def start(self) -> None:
         self.executor.ensure_engine()
-        self.worker = dramatiq.Worker(self.broker, worker_threads=self.config.threads)
+        self.worker = dramatiq.Worker(self.broker, queues={self.config.queue_name}, worker_threads=self.config.threads)
         # Hold no more messages than we can run: spare ones would wait here while another worker idles.
         self.worker.queue_prefetch = self.config.threads
         self.worker.start()
+        self.captions.start()
         threading.Thread(target=self._sweep_forever, name="sweeper", daemon=True).start()
         threading.Thread(target=self._beat_forever, name="presence", daemon=True).start()
         log.info("worker %s ready on queue %r", self.executor.worker_id, self.config.queue_name)
@@ -180,6 +188,7 @@ class WorkerService:
             log.warning("could not leave the worker presence set")
         if self.worker is not None:
             self.worker.stop()
+        self.captions.stop()
         self.broker.close()
         self.publish.close()
         self.store.close()

@@ -92,7 +92,12 @@ def _serve(options: dict) -> None:
         return Engine.load(settings.model, device=settings.device, options=settings.engine,
                            media_dir=settings.media_dir, limits=settings.limits, media=settings.media)
 
-    WorkerService(config, load_engine).serve_forever()
+    def load_captioner():
+        from engine.captioner import default_captioner
+
+        return default_captioner(settings.captioner, settings.device)
+
+    WorkerService(config, load_engine, load_captioner).serve_forever()
 
 
 def _serve_metrics(port: int) -> None:
