@@ -143,7 +143,11 @@ class Boards:
 
     def __init__(self, cog: BoardHost) -> None:
         self.cog = cog
-        self.storyboards = cog.service.storyboards
+
+    @property
+    def storyboards(self) -> Any:
+        """The core's storyboards (``bot.storyboards.Storyboards``), looked up when a board is used."""
+        return self.cog.service.storyboards
 
     async def show(self, interaction: discord.Interaction) -> None:
         """The chat's draft as a new board message (the answer to ``/storyboard`` without cards)."""

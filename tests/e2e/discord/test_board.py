@@ -69,11 +69,11 @@ def png(colour: str) -> bytes:
     return data.getvalue()
 
 
-async def say(fake: FakeDiscord, text: str) -> None:
-    """Alice writes to the bot in the channel, and the bot has answered."""
+async def add_card_typed(fake: FakeDiscord, text: str) -> None:
+    """Alice types a card to the bot in the channel, and the bot has confirmed it (after a first welcome)."""
     after = len(fake.history)
     await fake.dispatch("MESSAGE_CREATE", fake.user_message(text, user=fake.alice, mention_bot=True))
-    await fake.wait_for_message(lambda m: bool(m["content"]), after=after)
+    await fake.wait_for_message(lambda m: m["content"].startswith("Card added"), after=after)
 
 
 async def show_board(fake: FakeDiscord) -> dict[str, Any]:
@@ -116,8 +116,8 @@ async def test_the_board_is_a_components_v2_layout_of_the_draft_and_follows_card
     real_settings, fake
 ):
     async with running(real_settings, fake) as bot:
-        await say(fake, "add a card at 0s: a seed in the soil")
-        await say(fake, "add a card at 5s: a tree grows tall")
+        await add_card_typed(fake, "add a card at 0s: a seed in the soil")
+        await add_card_typed(fake, "add a card at 5s: a tree grows tall")
 
         board = await show_board(fake)
 
@@ -133,7 +133,7 @@ async def test_the_board_is_a_components_v2_layout_of_the_draft_and_follows_card
                                   f"reelbot:sbedit:{owner}_5", f"reelbot:sbdel:{owner}_5",
                                   f"reelbot:sbadd:{owner}", f"reelbot:sbrender:{owner}"]
 
-        await say(fake, "add a card at 8s: the tree blossoms")
+        await add_card_typed(fake, "add a card at 8s: the tree blossoms")
         answer = await press(fake, board, f"reelbot:sbdel:{owner}_0")
 
         assert answer["type"] == CALLBACK_UPDATE
