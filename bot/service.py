@@ -33,6 +33,7 @@ from bot.messages import Incoming, Outgoing
 from bot.models import Chat, Clip
 from bot.outbox import Outbox
 from bot.payments import Payments
+from bot.picture_cards import PictureCards, photo_of
 from bot.presenters import error_text
 from bot.ratelimit import RateLimiter
 from bot.report import Reports, report_request
@@ -65,6 +66,7 @@ class BotService:
         self.jobs = Jobs(config, sessions, self.ledger, queue, self.deliveries, share=self.account.share)
         timeline_url = f"{config.public_url}/app/" if getattr(config, "public_url", None) else None
         self.storyboards = Storyboards(sessions, self.jobs, timeline_url=timeline_url, config=config)
+        self.pictures = PictureCards(sessions, self.storyboards, queue)
         self.understanding = Understanding(sessions, LanguageModel(config.llm_options))
         self.forget = ForgetMe(sessions, config.media_dir)
         self.reports = Reports(sessions, self.outbox, config.admins)
@@ -180,6 +182,8 @@ class BotService:
         limit = self.config.limits.max_prompt_chars
         if len(turn.text) > limit:
             raise UserError("prompt_too_long", length=len(turn.text), limit=limit)
+        if (photo := photo_of(turn)) is not None and await self.storyboards.has_draft(turn):
+            return await self.pictures.add(turn, photo)  # a photo sent to an open draft is a picture card
         upload = await accept_uploads(turn, self.sessions, self.config.limits)
         if isinstance(upload, Clip):  # an uploaded video is now the clip in focus
             turn = turn.about_clip(upload.id)
@@ -198,6 +202,8 @@ class BotService:
         if pending and turn.text:
             return await self.jobs.answer_pending(turn, pending)
         draft = draft_command(turn.text, has_draft=await self.storyboards.has_draft(turn))
+        if draft is not None and draft.kind == "edit":
+            return await self.pictures.edit(turn, draft)
         if draft is not None:
             return await self.storyboards.draft(turn, draft)
         command = await self.understanding.read(turn, has_image=isinstance(upload, str),

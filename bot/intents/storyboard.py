@@ -77,6 +77,11 @@ def _card(segment: str, patterns: list[re.Pattern[str]] = _CARD_PATTERNS) -> tup
     return None
 
 
+def one_card(text: str) -> tuple[float, str] | None:
+    """``(seconds, prompt)`` when ``text`` is one timed card ("at 5s: a kite", "第5秒：风筝"), else None."""
+    return _card(" ".join(text.split()))
+
+
 def _collect(segments: list[str]) -> Draft:
     draft = Draft()
     header: list[str] = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 
-import numpy as np
 import pytest
 from PIL import Image
 
