@@ -11,6 +11,7 @@ and ``add_card`` / ``change_card`` / ``remove_card`` edit it card by card, so no
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 from collections.abc import Callable
@@ -32,8 +33,11 @@ from bot.models import Chat, Storyboard, User
 from bot.orders import Order, build_order
 from bot.turn import Turn
 from bot.uploads import check_upload
+from engine.captioner.jobs import CaptionRequest
 from engine.queue.models import utcnow
 from engine.specs import Card
+
+log = logging.getLogger(__name__)
 
 #: Card times are kept to a tenth of a second: neither a finger on a ruler nor a typed time is finer.
 TIME_STEP_S = 0.1
@@ -73,6 +77,10 @@ class BoardView:
     resolution: str
     duration_s: int
     price: int | None
+
+    def card(self, at: float | None) -> BoardCard | None:
+        """The card at ``at`` (a pressed button's time), if it is still there."""
+        return next((card for card in self.cards if at is not None and abs(card.at - at) < TIME_STEP_S / 2), None)
 
 
 @dataclass(frozen=True)
@@ -140,9 +148,12 @@ def board_order(user: User, cards: list[dict[str, Any]], shape: dict[str, Any]) 
 
 
 class Storyboards:
-    def __init__(self, sessions: Sessions, jobs: Jobs, *, timeline_url: str | None = None, config: Any = None) -> None:
+    def __init__(self, sessions: Sessions, jobs: Jobs, *, timeline_url: str | None = None, config: Any = None,
+                 queue: Any = None) -> None:
         self._sessions = sessions
         self._jobs = jobs
+        #: Captions a picture card left without words, where the video model runs (``None``: cards keep no text).
+        self._queue = queue
         #: Pricing (a board shows its price) and upload limits (a card's picture); ``None``: no price shown.
         self._config = config
         #: The Mini App's page (``REELBOT_PUBLIC_URL`` + ``/app/``); set, draft replies offer "Open timeline".
@@ -152,6 +163,15 @@ class Storyboards:
         if self._timeline_url is None:
             return ()
         return (Button(label=t("open_timeline", lang), payload="", web_app_url=self._timeline_url),)
+
+    async def describe(self, image: str, lang: str) -> str:
+        """The words the captioner writes for a card's picture in ``lang``; empty when it could not write any."""
+        if self._queue is None:
+            return ""
+        result = await self._queue.caption(CaptionRequest(image_path=image, lang="zh" if lang == "zh" else "en"))
+        if not result.ok:
+            log.warning("no caption for %s: %s (%s)", image, result.error_code, result.error_message)
+        return result.caption
 
     async def has_draft(self, turn: Turn) -> bool:
         async with self._sessions() as session:
@@ -206,11 +226,15 @@ class Storyboards:
             raise UserError("board_not_yours")
 
     async def add_card(self, turn: Turn, at: float, prompt: str, image: Attachment | None = None) -> BoardView:
-        """A card at ``at`` (replacing one already there, as the typed "add a card at 5s" does)."""
+        """A card at ``at`` (replacing one already there, as the typed "add a card at 5s" does); a picture without
+        words gets the words the captioner writes from it."""
         prompt = prompt.strip()
         if not prompt and image is None:
             raise UserError("need_prompt")
         picture = await self._picture(image)
+        if picture is not None and not prompt:
+            _check_usable(turn)  # before the captioner runs for someone who gets no board
+            prompt = await self.describe(picture, turn.lang)
 
         def change(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
             card: dict[str, Any] = {"at": at, "prompt": prompt}

@@ -10,6 +10,7 @@ layout always shows the draft the chat's typed "add a card at 5s: ..." edits too
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -76,8 +77,18 @@ def _card_text(card: BoardCard) -> str:
     return f"**{card.at:g} s** \u00b7 {words or PICTURE_ONLY}"
 
 
-def board_layout(board: BoardView) -> tuple[ui.LayoutView, list[discord.File]]:
-    """The board as a LayoutView and the thumbnails' files it refers to (``attachment://card-N.png``)."""
+def card_thumbnails(board: BoardView) -> list[discord.File | None]:
+    """Each card's shrunk picture (``None`` for a card without one); decoding is slow, so run it off the loop."""
+    return [_thumbnail_file(card.image, f"card-{index}.png") if card.image else None
+            for index, card in enumerate(board.cards)]
+
+
+def board_layout(board: BoardView, thumbnails: Sequence[discord.File | None] | None = None
+                 ) -> tuple[ui.LayoutView, list[discord.File]]:
+    """The board as a LayoutView and the thumbnails' files it refers to (``attachment://card-N.png``);
+    ``thumbnails`` as :func:`card_thumbnails` made them (made here when not given)."""
+    if thumbnails is None:
+        thumbnails = card_thumbnails(board)
     header = ui.TextDisplay(f"## {board.title}\n{board.summary}")
     footer = _buttons(board.buttons)
     # The container, the header, the footer row and its buttons, and room for the "more cards" line.
@@ -85,8 +96,7 @@ def board_layout(board: BoardView) -> tuple[ui.LayoutView, list[discord.File]]:
     items: list[ui.Item[Any]] = [header]
     files: list[discord.File] = []
     shown = 0
-    for index, card in enumerate(board.cards):
-        file = _thumbnail_file(card.image, f"card-{index}.png") if card.image else None
+    for card, file in zip(board.cards, thumbnails, strict=True):
         cost = (3 if file is not None else 1) + 1 + len(card.buttons)
         if used + cost > MAX_COMPONENTS:
             break
@@ -105,6 +115,10 @@ def board_layout(board: BoardView) -> tuple[ui.LayoutView, list[discord.File]]:
     view = ui.LayoutView(timeout=None)
     view.add_item(ui.Container(*items, accent_colour=BOARD_COLOUR))
     return view, files
+
+
+async def _draw(board: BoardView) -> tuple[ui.LayoutView, list[discord.File]]:
+    return board_layout(board, await asyncio.to_thread(card_thumbnails, board))
 
 
 class CardModal(ui.Modal):
@@ -157,7 +171,7 @@ class Boards:
         except Exception as error:  # noqa: BLE001  (the user gets words, never a traceback)
             await self._refuse(interaction, error, lang)
             return
-        view, files = board_layout(board)
+        view, files = await _draw(board)
         await interaction.response.send_message(view=view, files=files)
 
     async def press(self, interaction: discord.Interaction, press: BoardPress) -> None:
@@ -171,7 +185,7 @@ class Boards:
                 await interaction.response.send_modal(self._modal(press, i18n.t("board_card_add", lang), lang))
             elif press.action == BOARD_EDIT:
                 board = await self.storyboards.board(turn)
-                card = next((card for card in board.cards if card.at == press.at), None)
+                card = board.card(press.at)
                 if card is None:
                     raise UserError("board_no_card", at=f"{press.at:g}")
                 title = i18n.t("board_card_edit", lang, at=f"{card.at:g}")
@@ -218,7 +232,7 @@ class Boards:
 
     async def _redraw(self, interaction: discord.Interaction, board: BoardView) -> None:
         """Edit the board's message (the one whose button or modal this is) to show ``board``."""
-        view, files = board_layout(board)
+        view, files = await _draw(board)
         await interaction.response.edit_message(view=view, attachments=files)
 
     async def _render(self, interaction: discord.Interaction, turn: Any) -> None:
