@@ -71,4 +71,5 @@ def load_captioner(model: str = "embedded", device: str = "auto") -> Captioner:
     prompting = Prompting.choose(profile)
     log.info("captioner %s loaded on %s (%s)", source, device, prompting.kind)
     with torch.inference_mode():
-        return Captioner(net, processor, tokenizer, prompting, name=model, device=device)
+        return Captioner(net, processor, tokenizer, prompting, name=model, device=device,
+                         cpu_threads=profile.get("cpu_threads"))

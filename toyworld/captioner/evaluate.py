@@ -5,7 +5,7 @@
 The frames come from their own seeds (``EVAL_SEED`` on), never drawn in training. A card is right about a fact
 when ``read_card`` finds that fact's word in its place ("a red circle on a blue background": colour red, shape
 circle, background blue). ``--video-clips N`` also captions frames of N clips the embedded video model makes
-(slow on a CPU: about a minute a clip) against the prompt they were made from. Results go to ``eval.json``.
+(slow on a CPU: a minute or more a clip) against the prompt they were made from. Results go to ``eval.json``.
 """
 
 from __future__ import annotations
@@ -66,24 +66,24 @@ def time_captions(captioner, image, repeats: int = 20) -> dict:
     return {"median_s": statistics.median(seconds), "max_s": max(seconds), "repeats": repeats}
 
 
-def video_frames(count: int, seed: int) -> list:
-    """Middle frames of ``count`` clips the embedded video model makes from toy prompts (1 s, 1:1, 480p)."""
-    from engine.pipelines import operations
+def video_frames(count: int, seed: int, media_dir: str = "data/captioner-eval") -> list:
+    """Middle frames of ``count`` clips the embedded video model makes from toy prompts (1 s, 1:1, 480p MP4s)."""
+    from engine.media.decode import load_video
     from engine.runner import Engine
     from engine.specs import parse_spec
     from toyworld.captioner.frames import Frame
     from toyworld.captioner.text import card_text
     from toyworld.scene import sample_scene
 
-    engine = Engine.load("embedded", device="cpu", media_dir="data/media")
-    ctx = operations.OpContext(family=engine.family, limits=engine.limits, on_step=lambda: None)
+    engine = Engine.load("embedded", device="cpu", media_dir=media_dir)
     frames = []
     for i in range(count):
         scene = sample_scene(np.random.default_rng(seed + i), aspect="1:1", motion="stay")
         prompt = card_text(scene.color, scene.shape, scene.background, "en")
-        spec = engine._generated(parse_spec({"op": "generate", "prompt": prompt,
-                                             "settings": {"aspect": "1:1", "duration_s": 1, "seed": seed + i}}))
-        video = operations.generate(ctx, [spec], [[seed + i]])[0][0]
+        spec = parse_spec({"op": "generate", "prompt": prompt,
+                           "settings": {"aspect": "1:1", "duration_s": 1, "seed": seed + i}})
+        clip = engine.run([spec])[0][0]
+        video = load_video(clip.path).frames
         frames.append(Frame(video[len(video) // 2], scene.color, scene.shape, scene.background))
     return frames
 

@@ -94,7 +94,7 @@ def train(args: argparse.Namespace) -> dict:
         torch.set_num_threads(args.threads)
     size = SIZES[args.size]
     model, tokenizer = build_model(size, seed=args.seed), build_tokenizer()
-    shape_head = torch.nn.Linear(size.encoder_width, len(SHAPES))
+    shape_head = torch.nn.Linear(size.encoder_widths[-1], len(SHAPES))
     params = [*model.parameters(), *shape_head.parameters()]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     checkpoint = Path(args.checkpoint)
