@@ -191,6 +191,7 @@ class Boards:
                 title = i18n.t("board_card_edit", lang, at=f"{card.at:g}")
                 await interaction.response.send_modal(self._modal(press, title, lang, card))
             elif press.action == BOARD_REMOVE:
+                await interaction.response.defer()  # the board's message is edited once the core answers
                 await self._redraw(interaction, await self.storyboards.remove_card(turn, press.at))
             elif press.action == BOARD_RENDER:
                 await self._render(interaction, turn)
@@ -205,6 +206,8 @@ class Boards:
             turn = await self._turn(interaction)
             self.storyboards.check_press(turn, press)
             time_s = card_time(at)
+            # Downloading the picture and captioning it may take longer than Discord's three seconds.
+            await interaction.response.defer()
             picture = await self.cog.download(pictures[0]) if pictures else None
             if pictures and picture is None:
                 raise UserError("board_not_a_picture")
@@ -231,14 +234,15 @@ class Boards:
         return await self.cog.service.turn(self.cog.incoming_for(interaction, ""))
 
     async def _redraw(self, interaction: discord.Interaction, board: BoardView) -> None:
-        """Edit the board's message (the one whose button or modal this is) to show ``board``."""
+        """Edit the board's message (the one whose button or modal this is, deferred) to show ``board``."""
         view, files = await _draw(board)
-        await interaction.response.edit_message(view=view, attachments=files)
+        await interaction.edit_original_response(view=view, attachments=files)
 
     async def _render(self, interaction: discord.Interaction, turn: Any) -> None:
         """Render as the typed "render" does (asking first when dear); the board, now empty, is redrawn and the
         job's progress follows as its own message."""
         reply = self.cog.reply_for(interaction)
+        await interaction.response.defer()  # quoting and moderating may take longer than three seconds
         async with self.cog.renderer.lock(reply.chat_id):
             outs = await self.storyboards.render(turn)
             await self._redraw(interaction, await self.storyboards.board(turn))

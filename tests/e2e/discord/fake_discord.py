@@ -484,6 +484,8 @@ class FakeDiscord:
                                            response_message_loading=kind == CALLBACK_DEFERRED,
                                            response_message_ephemeral=bool(flags & EPHEMERAL))
             response["resource"] = {"type": kind, "message": message}
+        elif kind == CALLBACK_DEFERRED_UPDATE:  # the message with the component is now the "@original"
+            interaction.original_message_id = interaction.message_id
         elif kind == CALLBACK_UPDATE and interaction.message_id is not None:
             message = self._edit(interaction.message_id, data, files)
             response["resource"] = {"type": kind, "message": message}

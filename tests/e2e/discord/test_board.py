@@ -20,9 +20,9 @@ from engine.queue.models import Job
 from reelbot.config import Settings
 from tests.e2e.discord.conftest import running
 from tests.e2e.discord.fake_discord import (
+    CALLBACK_DEFERRED_UPDATE,
     CALLBACK_MESSAGE,
     CALLBACK_MODAL,
-    CALLBACK_UPDATE,
     EPHEMERAL,
     FakeDiscord,
 )
@@ -84,13 +84,21 @@ async def show_board(fake: FakeDiscord) -> dict[str, Any]:
     return fake.messages[fake.interactions[command["id"]].original_message_id]
 
 
-async def press(fake: FakeDiscord, message: dict[str, Any], custom_id: str, *, user: dict | None = None
-                ) -> dict[str, Any]:
-    """Press a board button; the bot's first answer to the press."""
-    payload = fake.button_press(message, custom_id, user=user or fake.alice)
+async def answered(fake: FakeDiscord, payload: dict[str, Any], board: dict[str, Any]) -> dict[str, Any]:
+    """Send an interaction on the board; the bot's first answer, and once it deferred, its edit of the board."""
+    edits = len(fake.versions(board["id"]))
     await fake.dispatch("INTERACTION_CREATE", payload)
     await fake.wait_until(lambda: fake.callbacks(payload))
-    return fake.callbacks(payload)[0]
+    answer = fake.callbacks(payload)[0]
+    if answer["type"] == CALLBACK_DEFERRED_UPDATE:
+        await fake.wait_until(lambda: len(fake.versions(board["id"])) > edits)
+    return answer
+
+
+async def press(fake: FakeDiscord, message: dict[str, Any], custom_id: str, *, user: dict | None = None
+                ) -> dict[str, Any]:
+    """Press a board button; the bot's first answer to the press (a modal, a refusal, or a deferred edit)."""
+    return await answered(fake, fake.button_press(message, custom_id, user=user or fake.alice), message)
 
 
 async def submit(fake: FakeDiscord, modal: dict[str, Any], message: dict[str, Any], at: str, words: str,
@@ -101,9 +109,7 @@ async def submit(fake: FakeDiscord, modal: dict[str, Any], message: dict[str, An
     uploads = {upload["custom_id"]: ("cat.png", picture, "image/png")} if picture is not None else None
     payload = fake.modal_submit(modal, {time_input["custom_id"]: at, words_input["custom_id"]: words},
                                 user=fake.alice, uploads=uploads, message=message)
-    await fake.dispatch("INTERACTION_CREATE", payload)
-    await fake.wait_until(lambda: fake.callbacks(payload))
-    return fake.callbacks(payload)[0]
+    return await answered(fake, payload, message)
 
 
 async def draft_cards(bot: Any) -> list[dict[str, Any]]:
@@ -136,7 +142,7 @@ async def test_the_board_is_a_components_v2_layout_of_the_draft_and_follows_card
         await add_card_typed(fake, "add a card at 8s: the tree blossoms")
         answer = await press(fake, board, f"reelbot:sbdel:{owner}_0")
 
-        assert answer["type"] == CALLBACK_UPDATE
+        assert answer["type"] == CALLBACK_DEFERRED_UPDATE
         edited = fake.messages[board["id"]]
         assert edited["flags"] & IS_COMPONENTS_V2
         assert texts(edited)[1:] == ["**5 s** \u00b7 a tree grows tall", "**8 s** \u00b7 the tree blossoms"]
@@ -159,7 +165,7 @@ async def test_cards_are_added_with_a_picture_and_edited_in_modals_strangers_are
                                                                                      FILE_UPLOAD]
         answer = await submit(fake, modal["data"], board, "2.5 s", "a cat on a wall", png("orange"))
 
-        assert answer["type"] == CALLBACK_UPDATE
+        assert answer["type"] == CALLBACK_DEFERRED_UPDATE
         board = fake.messages[board["id"]]
         [section] = [c for c in walk(board["components"]) if c["type"] == SECTION]
         assert section["components"][0]["content"] == "**2.5 s** \u00b7 a cat on a wall"
@@ -186,7 +192,7 @@ async def test_cards_are_added_with_a_picture_and_edited_in_modals_strangers_are
 
         render = next(b for b in buttons(board) if ":sbrender:" in b)
         after = len(fake.history)
-        assert (await press(fake, board, render))["type"] == CALLBACK_UPDATE
+        assert (await press(fake, board, render))["type"] == CALLBACK_DEFERRED_UPDATE
         emptied = fake.messages[board["id"]]
         assert texts(emptied)[0].startswith("## Storyboard\nThe storyboard is empty.")
         assert buttons(emptied) == [add]
