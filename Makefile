@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: chat test test-fast lint bench setup clean-venv train-toy eval-toy
+.PHONY: chat test test-fast lint bench setup clean-venv train-toy eval-toy train-captioner eval-captioner
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,10 @@ train-toy: $(STAMP)
 
 eval-toy: $(STAMP)
 	$(BIN)/python -m toyworld.evaluate --model engine/models/toy
+
+train-captioner: $(STAMP)
+	nice -n 10 $(BIN)/python -m toyworld.captioner.train --out engine/models/captioner --minutes 24
+	$(BIN)/python -m toyworld.captioner.evaluate --model engine/models/captioner
+
+eval-captioner: $(STAMP)
+	$(BIN)/python -m toyworld.captioner.evaluate --model engine/models/captioner
