@@ -9,8 +9,7 @@ leaves the card without words and says so kindly: the picture still pins its fra
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from dataclasses import replace
 
 from bot import dialogue
 from bot.database import Sessions
@@ -20,9 +19,6 @@ from bot.intents.drafts import DraftCommand, picture_card
 from bot.messages import Attachment, Outgoing
 from bot.storyboards import Storyboards, card_time
 from bot.turn import Turn
-from engine.captioner.jobs import CaptionRequest
-
-log = logging.getLogger(__name__)
 
 #: A photo sent without a time goes this many seconds after the board's last card.
 NEXT_CARD_S = 3.0
@@ -34,32 +30,22 @@ def photo_of(turn: Turn) -> Attachment | None:
 
 
 class PictureCards:
-    def __init__(self, sessions: Sessions, storyboards: Storyboards, queue: Any) -> None:
+    def __init__(self, sessions: Sessions, storyboards: Storyboards) -> None:
         self._sessions = sessions
         self._storyboards = storyboards
-        self._queue = queue
-
-    async def describe(self, image: str, lang: str) -> str:
-        """The card text the captioner writes for ``image`` in ``lang``; empty when it could not write one."""
-        result = await self._queue.caption(CaptionRequest(image_path=image, lang="zh" if lang == "zh" else "en"))
-        if not result.ok:
-            log.warning("no caption for %s: %s (%s)", image, result.error_code, result.error_message)
-        return result.caption
 
     async def add(self, turn: Turn, photo: Attachment) -> list[Outgoing]:
         """Put ``photo`` on the chat's draft and answer with the card's text (typed, or written from the photo)."""
-        lang = turn.lang if turn.text else (turn.user.language or turn.lang)  # a bare photo carries no words
+        if not turn.text:  # a bare photo carries no words: answer in the user's last language
+            turn = replace(turn, lang=turn.user.language or turn.lang)
         at, typed = picture_card(turn.text)
         at = card_time(at if at is not None else await self._after_last(turn))
-        # Validate (the upload checks) and place the card first: a bad image is refused before any caption runs.
-        await self._storyboards.add_card(turn, at, typed, image=photo)
-        text = typed or await self.describe(photo.path, lang)
-        if text and not typed:
-            await self._storyboards.change_card(turn, at, prompt=text)
-        number = await self._number(turn, at)
-        if not text:
-            return [turn.say(t("picture_card_no_text", lang, number=number, at=f"{at:g}"))]
-        return [turn.say(t("picture_card_added", lang, number=number, at=f"{at:g}", text=text))]
+        # The upload checks run first (a bad image is refused before any caption), then the captioner if no words.
+        board = await self._storyboards.add_card(turn, at, typed, image=photo)
+        number, card = next((index, card) for index, card in enumerate(board.cards, 1) if abs(card.at - at) < 0.05)
+        if not card.prompt:
+            return [turn.say(t("picture_card_no_text", turn.lang, number=number, at=f"{at:g}"))]
+        return [turn.say(t("picture_card_added", turn.lang, number=number, at=f"{at:g}", text=card.prompt))]
 
     async def edit(self, turn: Turn, draft: DraftCommand) -> list[Outgoing]:
         """"card 2: a red kite over the beach": card 2 (in time order) gets these words."""
@@ -78,9 +64,3 @@ class PictureCards:
             board = await dialogue.open_draft(session, turn.chat, turn.user.id)
             cards = list(board.cards) if board is not None else []
         return max(card["at"] for card in cards) + NEXT_CARD_S if cards else 0.0
-
-    async def _number(self, turn: Turn, at: float) -> int:
-        async with self._sessions() as session:
-            board = await dialogue.open_draft(session, turn.chat, turn.user.id)
-            times = [card["at"] for card in board.cards]
-        return 1 + sum(1 for each in times if each < at - 0.05)

@@ -65,8 +65,8 @@ class BotService:
         self.admin = Admin(sessions, self.ledger, self.payments)
         self.jobs = Jobs(config, sessions, self.ledger, queue, self.deliveries, share=self.account.share)
         timeline_url = f"{config.public_url}/app/" if getattr(config, "public_url", None) else None
-        self.storyboards = Storyboards(sessions, self.jobs, timeline_url=timeline_url, config=config)
-        self.pictures = PictureCards(sessions, self.storyboards, queue)
+        self.storyboards = Storyboards(sessions, self.jobs, timeline_url=timeline_url, config=config, queue=queue)
+        self.pictures = PictureCards(sessions, self.storyboards)
         self.understanding = Understanding(sessions, LanguageModel(config.llm_options))
         self.forget = ForgetMe(sessions, config.media_dir)
         self.reports = Reports(sessions, self.outbox, config.admins)

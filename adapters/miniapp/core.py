@@ -123,6 +123,8 @@ class BoardDesk:
         prompt = prompt.strip()
         if not prompt and image is None:
             raise UserError("need_prompt")
+        if not prompt:  # a picture without words gets the words the core's captioner writes from it
+            prompt = await self.service.storyboards.describe(image, (await self._turn(who)).lang)
 
         def change(cards: list[dict], shape: dict) -> list[dict]:
             card: dict[str, Any] = {"at": at, "prompt": prompt}

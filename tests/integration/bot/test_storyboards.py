@@ -110,8 +110,9 @@ async def test_cards_added_moved_and_removed_on_the_board_are_the_draft_the_chat
     await boards.add_card(turn, 0.0, "a quiet street")
     await boards.add_card(turn, 2.0, "", Attachment(kind="image", path=str(picture), size_bytes=picture.stat().st_size))
     board = await boards.change_card(turn, 0.0, to=1.0, prompt="a quiet street at dawn")
+    written = await boards.describe(str(picture), turn.lang)  # a picture without words gets the captioner's (#19)
     assert [(card.at, card.prompt, card.image) for card in board.cards] == [
-        (1.0, "a quiet street at dawn", None), (2.0, "", str(picture))]
+        (1.0, "a quiet street at dawn", None), (2.0, written, str(picture))]
 
     for refused, code in [(boards.change_card(turn, 1.0, to=2.0), "board_time_taken"),
                           (boards.remove_card(turn, 7.0), "board_no_card"),
@@ -127,7 +128,7 @@ async def test_cards_added_moved_and_removed_on_the_board_are_the_draft_the_chat
     progress = (await service.handle(say("render", platform="discord")))[-1]
     job = await service.queue.get(int(progress.progress_key.removeprefix("job:")))
     assert [(c["at_s"], c["prompt"], c["image"]) for c in job.spec["cards"]] == [
-        (1.0, "a quiet street at dawn", None), (2.0, "", str(picture))]
+        (1.0, "a quiet street at dawn", None), (2.0, written, str(picture))]
 
 
 async def test_only_the_owner_may_press_a_boards_buttons_and_a_switched_off_chat_has_no_board(service):
