@@ -62,3 +62,27 @@ def test_an_unknown_language_is_refused_by_name(tiny_embedded_captioner):
     captioner = load_captioner(str(tiny_embedded_captioner), "cpu")
     with pytest.raises(ValueError, match="'fr'"):
         captioner.caption(PICTURE, "fr")
+
+
+def test_a_profile_can_pin_cpu_threads_while_captioning_and_gives_them_back(tiny_embedded_captioner, tmp_path):
+    import shutil
+
+    import torch
+
+    directory = tmp_path / "one-thread"
+    shutil.copytree(tiny_embedded_captioner, directory)
+    profile = json.loads((directory / "reelbot.json").read_text())
+    (directory / "reelbot.json").write_text(json.dumps(profile | {"cpu_threads": 1}))
+    captioner = load_captioner(str(directory), "cpu")
+    assert captioner.cpu_threads == 1
+    before = torch.get_num_threads()
+    seen = []
+    original = captioner.model.generate
+
+    def generate(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(*args, **kwargs)
+
+    captioner.model.generate = generate
+    captioner.caption(PICTURE, "en")
+    assert seen == [1] and torch.get_num_threads() == before
