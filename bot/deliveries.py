@@ -75,7 +75,8 @@ class Deliveries:
             await self._ended(event.job_id, context, event.stage, event.error_code)
 
     async def redeliver(self, platform: str) -> None:
-        """Publish the outcome of every finished job of ``platform`` that never reached its user."""
+        """Publish the outcome of every finished job of ``platform`` that never reached its user: after a restart,
+        or rendered by another local process (the subscription rescans every few seconds)."""
         for job in await self._queue.undelivered():
             context = JobContext.of(job)
             if context is None or context.platform != platform or job.id in self._published:
@@ -124,9 +125,16 @@ class Deliveries:
         if not rendered:
             await self._ended(job_id, context, "failed", "no_output")
             return
-        clips = await self._record_clips(job_id, context, rendered)
-        await self._ledger.settle(context.reservation, delivered=len(clips), total=max(context.variations, len(clips)))
+        if job_id in self._published:  # the event and a rescan may both see it: the first one delivers
+            return
         self._published.add(job_id)
+        try:
+            clips = await self._record_clips(job_id, context, rendered)
+            await self._ledger.settle(context.reservation, delivered=len(clips),
+                                      total=max(context.variations, len(clips)))
+        except BaseException:
+            self._published.discard(job_id)  # not shown: the next rescan tries again
+            raise
         await self._final_progress(job_id, context, t("done", context.lang, what=context.what))
         for clip in clips:
             self._outbox.publish(context.platform, clip_message(context.chat_id, clip, context.lang))
@@ -161,13 +169,19 @@ class Deliveries:
 
     async def _ended(self, job_id: int, context: JobContext, status: str, error_code: str | None) -> None:
         """A failed or cancelled job: give the credits back and say why, once."""
+        if job_id in self._published:
+            return
+        self._published.add(job_id)
         lang = context.lang
-        await self._ledger.refund(context.reservation)
+        try:
+            await self._ledger.refund(context.reservation)
+        except BaseException:
+            self._published.discard(job_id)
+            raise
         if status == "cancelled":
             text = t("cancelled", lang, refund=context.cost)
         else:
             text = t("failed", lang, reason=reason(error_code, lang), refund=context.cost)
-        self._published.add(job_id)
         await self._final_progress(job_id, context, text)
         self._outbox.publish(context.platform, Outgoing(kind="text", chat_id=context.chat_id, text=text))
         await self._queue.mark_delivered(job_id)

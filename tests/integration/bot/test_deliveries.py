@@ -4,6 +4,9 @@ ledger, or refunds; each outcome once. The events are made here; the service's o
 from __future__ import annotations
 
 import asyncio
+import contextlib
+
+import pytest
 
 from bot.job_context import JobContext
 from bot.messages import Incoming
@@ -46,12 +49,12 @@ async def test_a_finished_job_is_recorded_charged_once_and_shown_under_its_final
     done = JobEvent(job_id=JOB, stage="done", clips=[_rendered(tmp_path, "a.mp4")])
     await service.deliveries.on_event(done)
     await service.deliveries.on_event(done)  # a repeat of a finished job's event is ignored
-    service.deliveries.submitted(JOB, context)  # seen once more, as the restart scan would
+    service.deliveries.submitted(JOB, context)  # seen once more, as a rescan of the rows would
     await service.deliveries.on_event(done)
 
     outs = await _taken(service)
-    assert [out.kind for out in outs] == ["progress", "clip", "progress", "clip"]
-    assert outs[0].done and outs[0].progress_key == f"job:{JOB}" and outs[1].clip_id == outs[3].clip_id
+    assert [out.kind for out in outs] == ["progress", "clip"]  # shown once in this process
+    assert outs[0].done and outs[0].progress_key == f"job:{JOB}"
     async with service.sessions() as session:
         clips = (await session.execute(Clip.__table__.select().where(Clip.job_id == JOB))).all()
     assert len(clips) == 1  # recorded once, however often the outcome is seen
@@ -86,3 +89,34 @@ async def test_progress_is_paced_and_names_the_board_the_core_remembers(service)
     (shown,) = await _taken(service)
     assert "30%" in shown.text and shown.edit_message_id == "m-77"
     assert [button.payload for button in shown.buttons] == [f"cancel:{JOB}"]
+
+
+@pytest.mark.slow
+async def test_a_job_another_local_process_rendered_reaches_its_chat_from_the_rows_once(bot_settings):
+    """Given two processes on one database, one of them serving Telegram; when the other takes a Telegram
+    message and renders its clip, then the serving one's subscription shows it within a rescan, exactly once."""
+    from reelbot.app import running_service
+    from tests.integration.bot.conftest import JOB_TIMEOUT_S
+
+    async with running_service(bot_settings) as serving, running_service(bot_settings) as other:
+        serving.outbox.rescan_every_s = 0.2
+        stream = serving.subscribe("telegram")
+        first = asyncio.create_task(anext(stream))
+        said = await other.handle(Incoming(platform="telegram", chat_id="501", user_id="501", user_name="Ada",
+                                           text="a red ball bouncing, 2 s"))
+        assert any(out.kind == "progress" for out in said), said  # queued in the other process
+
+        shown = [await asyncio.wait_for(first, JOB_TIMEOUT_S)]
+        while shown[-1].kind != "clip":
+            shown.append(await asyncio.wait_for(anext(stream), 30))
+        clip = shown[-1]
+        assert shown[0].kind == "progress" and shown[0].done and clip.chat_id == "501"
+        await serving.remember_message("telegram", "501", "m-1", clip.clip_id)  # the adapter sent it
+
+        more = asyncio.create_task(anext(stream))
+        await asyncio.sleep(1.0)  # several rescans
+        assert not more.done() and serving.pending("telegram") == 0  # nothing shown twice
+        more.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await more  # ends the subscription and its rescans
+        assert await serving.queue.undelivered() == []
