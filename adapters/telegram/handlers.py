@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram.addressing import addressed_text
+from adapters.telegram.admins import ChatAdmins
 from adapters.telegram.render import PLATFORM, Renderer
 from bot.messages import Attachment, Incoming
 
@@ -34,6 +35,7 @@ class AdapterState:
     renderer: Renderer
     media_dir: Path
     download_limit_bytes: int
+    admins: ChatAdmins = field(default_factory=ChatAdmins)
 
 
 STATE = "reelbot"
@@ -52,6 +54,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if text is None:
         return  # group chatter
     state = state_of(context)
+    is_group = chat.type != chat.PRIVATE
+    # Only a group's commands can need it (/disable, /enable): plain messages never cost a getChatMember.
+    is_chat_admin = is_group and text.startswith("/") and await state.admins.is_admin(context.bot, chat.id, user.id)
     reply_to_clip_id = None
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
@@ -63,7 +68,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text=text,
         user_name=user.full_name,
         language=user.language_code,
-        is_group=chat.type != chat.PRIVATE,
+        is_group=is_group,
+        is_chat_admin=is_chat_admin,
         attachments=await _attachments(message, state),
         reply_to_clip_id=reply_to_clip_id,
         message_id=str(message.message_id),

@@ -67,6 +67,8 @@ class FakeBotApi:
         self._message_ids: dict[int, itertools.count] = {}
         self._file_ids = itertools.count(1)
         self._failures: dict[str, list[int]] = {}
+        #: (chat id, user id) of the groups' administrators (getChatMember answers "administrator").
+        self.chat_admins: set[tuple[int, int]] = set()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -317,6 +319,17 @@ class FakeBotApi:
 
     async def _m_refundStarPayment(self, params, files):
         return True
+
+    async def _m_getChatMember(self, params, files):
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if (chat_id, user_id) in self.chat_admins else "member"
+        member = {"status": status, "user": self.user(user_id)}
+        if status == "administrator":
+            member.update({key: False for key in (
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
+                "can_post_stories", "can_edit_stories", "can_delete_stories")})
+        return member
 
     async def _m_getUpdates(self, params, files):
         offset = int(params.get("offset") or 0)
