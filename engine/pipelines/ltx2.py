@@ -122,7 +122,7 @@ class LTX2Family(Family):
             video, audio = self.pipe(**call, num_inference_steps=main_steps, sigmas=sigmas, latents=latents,
                                      output_type="latent", return_dict=False)
             self.pipeline_calls += 1
-            video, audio = self.pipe(**{**call, "conditions": conditions}, num_inference_steps=len(refine),
+            video, audio = self.pipe(**call, num_inference_steps=len(refine),
                                      sigmas=refine, latents=video, audio_latents=audio, output_type="np",
                                      return_dict=False)
         else:
