@@ -17,8 +17,6 @@ from engine.captioner import load_captioner
 from engine.media import load_video
 from tests.integration.bot.conftest import image_attachment
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture
 async def service(bot_settings, tiny_captioner_dir):
@@ -50,6 +48,7 @@ async def cards_of(service):
         return (await session.execute(select(Storyboard))).scalars().one().cards
 
 
+@pytest.mark.slow
 async def test_a_photo_becomes_a_card_with_written_words_that_can_be_replaced_and_pins_its_frame(
         service, listen, tmp_path, tiny_captioner_dir):
     dana = listen("dana")
