@@ -169,7 +169,10 @@ class BotService:
             welcome = [turn.say(t("welcome", turn.lang, name=incoming.user_name or "there",
                                   balance=await self.ledger.balance(turn.user.id)))]
             if incoming.button is not None:  # a newcomer's first act was a press: do it too
-                return welcome + await self._button(turn)
+                pressed = await self._button(turn)
+                if pressed and all(out.kind == "toast" for out in pressed):
+                    return pressed  # refused (someone else's button): only the presser hears why, nothing public
+                return welcome + pressed
             turn = turn.with_text(rest if rest is not None else turn.text)
             if not turn.text and not incoming.attachments:
                 return welcome
