@@ -43,6 +43,7 @@ eval-toy: $(STAMP)
 
 train-captioner: $(STAMP)
 	nice -n 10 $(BIN)/python -m toyworld.captioner.train --out engine/models/captioner --minutes 24
+	nice -n 10 $(BIN)/python -m toyworld.captioner.train --out engine/models/captioner --minutes 14 --lr 5e-4 --resume
 	$(BIN)/python -m toyworld.captioner.evaluate --model engine/models/captioner
 
 eval-captioner: $(STAMP)
