@@ -93,6 +93,8 @@ class Outgoing:
     width: int | None = None
     height: int | None = None
     duration_s: float | None = None
+    #: For ``clip``: whether the file has sound (platforms that show it say so).
+    has_audio: bool = False
     file_ids: dict[str, str] = field(default_factory=dict)
     pack_id: str | None = None
     title: str | None = None

@@ -93,6 +93,8 @@ class Clip(SQLModel, table=True):
     height: int = 0
     duration_s: float = 0.0
     fps: int = 24
+    #: Whether the file has an audio stream (AAC, as long as the video).
+    has_audio: bool = False
     seed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     cost: int = 0
     parent_clip_id: int | None = Field(default=None, foreign_key="clip.id")

@@ -77,7 +77,7 @@ def clip_message(chat_id: str, clip: Clip, lang: str, *, author: str | None = No
     return Outgoing(
         kind="clip", chat_id=chat_id, text=caption, buttons=clip_buttons(clip.id, lang), clip_id=clip.id,
         clip_path=clip.path, thumbnail_path=clip.thumbnail_path, width=clip.width, height=clip.height,
-        duration_s=clip.duration_s, file_ids=dict(clip.file_ids),
+        duration_s=clip.duration_s, has_audio=clip.has_audio, file_ids=dict(clip.file_ids),
     )
 
 

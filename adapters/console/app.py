@@ -163,6 +163,7 @@ class ConsoleChat:
         if out.clip_path and Path(out.clip_path).resolve() != target.resolve():
             await asyncio.to_thread(shutil.copyfile, out.clip_path, target)
         self.console.print(out.text, markup=False)
+        self.console.print("\u266a with sound" if out.has_audio else "(silent)", markup=False, style="dim")
         self.console.print(str(target), markup=False, soft_wrap=True)
         self._show_buttons(out)
         if out.clip_id is not None:
