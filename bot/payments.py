@@ -1,11 +1,15 @@
 """Credit packs: invoices, the payment's last check, crediting once per provider charge, and refunds.
 
 The platform moves the money (Telegram Stars today); the core keeps the ``Payment`` rows and the ledger.
+A platform that can give money back registers a refunder (:meth:`Payments.add_refunder`), so an operator's
+``/refund CHARGE_ID`` on any platform of the process returns it through the platform that took it, then takes
+the credits back.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,12 +26,28 @@ from engine.queue.models import utcnow
 
 log = logging.getLogger(__name__)
 
+#: A platform's own refund: ``(payer's platform user id, provider charge id)``; raises :class:`RefundRefused`.
+Refunder = Callable[[str, str], Awaitable[None]]
+
+
+#: Providers whose money only the platform can give back: their payments are never refunded in the ledger alone.
+REFUNDED_BY_PLATFORM = frozenset({"telegram"})
+
+
+class RefundRefused(Exception):
+    """The platform would not give the money back; the message is the platform's reason."""
+
 
 class Payments:
     def __init__(self, config: Any, sessions: Sessions, ledger: Ledger) -> None:
         self._config = config
         self._sessions = sessions
         self._ledger = ledger
+        self._refunders: dict[str, Refunder] = {}
+
+    def add_refunder(self, provider: str, refunder: Refunder) -> None:
+        """``provider``'s adapter gives money back with ``refunder`` (it runs in this process)."""
+        self._refunders[provider] = refunder
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self._config.admins
@@ -75,32 +95,40 @@ class Payments:
         return [Outgoing(kind="text", chat_id=chat_id,
                          text=t("payment_thanks", lang, credits=pack.credits, balance=balance))]
 
-    async def payer(self, platform: str, admin_user_id: str, charge_id: str) -> str | None:
-        """For an admin: the payer's platform id of a refundable payment (the platform refunds it first)."""
-        if not self.is_admin(platform, admin_user_id):
-            return None
-        async with self._sessions() as session:
-            payment = await _payment(session, charge_id.strip())
-            if payment is None or payment.status == "refunded" or payment.provider != platform:
-                return None
-            statement = select(PlatformIdentity.external_id).where(
-                PlatformIdentity.user_id == payment.user_id, PlatformIdentity.platform == platform
-            )
-            return (await session.execute(statement)).scalars().first()
-
     async def refund(self, platform: str, admin_user_id: str, charge_id: str, *, chat_id: str = "") -> list[Outgoing]:
-        """Admins only: mark a payment refunded and take its credits back (as far as the balance allows)."""
+        """Admins only, from any platform: the provider's platform gives the money back first, then the payment is
+        marked refunded and its credits taken back (as far as the balance allows)."""
         lang = "en"
         if not self.is_admin(platform, admin_user_id):
             return [Outgoing(kind="text", chat_id=chat_id, text=t("admin_only", lang))]
-        async with transaction(self._sessions) as session:
-            payment = await _payment(session, charge_id.strip())
+        charge_id = charge_id.strip()
+
+        def refused(reason: str) -> list[Outgoing]:
+            return [Outgoing(kind="text", chat_id=chat_id, text=t("invalid_request", lang, reason=reason))]
+
+        async with self._sessions() as session:
+            payment = await _payment(session, charge_id) if charge_id else None
             if payment is None or payment.status == "refunded":
-                return [Outgoing(kind="text", chat_id=chat_id,
-                                 text=t("invalid_request", lang, reason="no such payment"))]
+                return refused("no such payment")
+            statement = select(PlatformIdentity.external_id).where(
+                PlatformIdentity.user_id == payment.user_id, PlatformIdentity.platform == payment.provider)
+            payer = (await session.execute(statement)).scalars().first()
+        refunder = self._refunders.get(payment.provider)
+        if refunder is None and payment.provider in REFUNDED_BY_PLATFORM:
+            return refused(f"{payment.provider} does not run in this process, so it cannot give the money back")
+        if refunder is not None:
+            if payer is None:
+                return refused(f"the payer's {payment.provider} account is no longer known")
+            try:
+                await refunder(payer, charge_id)
+            except RefundRefused as error:
+                return refused(f"{payment.provider} refused the refund: {error}")
+        async with transaction(self._sessions) as session:
+            payment = await _payment(session, charge_id)
             payment.status = "refunded"
             payment.refunded_at = utcnow()
             owner, credits = payment.user_id, payment.credits
+        log.info("payment %s refunded through %s by %s:%s", charge_id, payment.provider, platform, admin_user_id)
         taken = await self._ledger.take_back(owner, credits, key=f"payment-refund:{charge_id}",
                                              reason="payment refunded")
         return [Outgoing(kind="text", chat_id=chat_id, text=t("refunded_payment", lang, credits=taken))]

@@ -78,7 +78,6 @@ class BotService:
         self.remember_progress_message = self.shown.remember_progress_message
         self.precheckout = self.payments.precheckout
         self.payment_received = self.payments.received
-        self.payment_payer = self.payments.payer
         self.refund_payment = self.payments.refund
         self._pump: asyncio.Task | None = None
         self.scheduler: BotScheduler | None = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -31,7 +32,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     filters,
@@ -93,7 +93,6 @@ def build_application(settings: Any, service: Any) -> Application:
     application.add_handler(PreCheckoutQueryHandler(handlers.on_pre_checkout))
     application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, handlers.on_successful_payment))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
-    application.add_handler(CommandHandler("refund", handlers.on_refund))
     application.add_handler(MessageHandler(MESSAGES, handlers.on_message))
     application.add_error_handler(handlers.on_error)
     return application
@@ -108,6 +107,7 @@ async def _post_init(application: Application) -> None:
     application.bot_data[STATE] = AdapterState(
         service=service, renderer=renderer, media_dir=Path(settings.media_dir), download_limit_bytes=download_limit
     )
+    service.payments.add_refunder(PLATFORM, functools.partial(handlers.refund_stars, application.bot))
     await publish_commands(application.bot)
     application.bot_data[_DELIVERY] = asyncio.create_task(_deliver(service, renderer), name="telegram-delivery")
 

@@ -23,6 +23,7 @@ from adapters.telegram.addressing import addressed_text
 from adapters.telegram.admins import ChatAdmins
 from adapters.telegram.render import PLATFORM, Renderer
 from bot.messages import Attachment, Incoming
+from bot.payments import RefundRefused
 
 _LOG = logging.getLogger(__name__)
 
@@ -141,22 +142,12 @@ async def on_successful_payment(update: Update, context: ContextTypes.DEFAULT_TY
     await state.renderer.render_all(outs)
 
 
-async def on_refund(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``/refund CHARGE_ID`` (admins): Telegram refunds the Stars first, then the core takes the credits back."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    state = state_of(context)
-    charge_id = " ".join(context.args or []).strip()
-    payer = await state.service.payment_payer(PLATFORM, str(user.id), charge_id) if charge_id else None
-    if payer is not None:
-        try:
-            await context.bot.refund_star_payment(user_id=int(payer), telegram_payment_charge_id=charge_id)
-        except TelegramError as error:
-            await message.reply_text(f"Telegram refused the refund: {error.message}")
-            return
-    outs = await state.service.refund_payment(PLATFORM, str(user.id), charge_id, chat_id=str(message.chat.id))
-    await state.renderer.render_all(outs)
+async def refund_stars(bot: Bot, payer: str, charge_id: str) -> None:
+    """The core's refunder for Telegram payments (``/refund CHARGE_ID`` from any platform): Stars go back first."""
+    try:
+        await bot.refund_star_payment(user_id=int(payer), telegram_payment_charge_id=charge_id)
+    except TelegramError as error:
+        raise RefundRefused(error.message) from None
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -93,6 +93,17 @@ async def running_bot(settings: Settings) -> AsyncIterator:
             yield application
 
 
+class Refunders:
+    """The part of ``BotService.payments`` the adapter uses: it registers its refunder; received payments."""
+
+    def __init__(self) -> None:
+        self.refunders: dict = {}
+        self.received: list[tuple] = []
+
+    def add_refunder(self, provider, refunder) -> None:
+        self.refunders[provider] = refunder
+
+
 class ScriptedCore:
     """The BotService surface the adapter uses, answering from a script: for tests of the translation alone."""
 
@@ -104,7 +115,7 @@ class ScriptedCore:
         self.clips_by_message: dict[tuple[str, str], int] = {}
         self.outbox: asyncio.Queue = asyncio.Queue()
         self.precheckouts: list[tuple] = []
-        self.payments: list[tuple] = []
+        self.payments = Refunders()
         self.closed = False
 
     async def handle(self, incoming):
@@ -143,7 +154,7 @@ class ScriptedCore:
     async def payment_received(self, platform, chat_id, user_id, charge_id, pack_id, amount, currency):
         from bot.messages import Outgoing
 
-        self.payments.append((chat_id, user_id, charge_id, pack_id, amount, currency))
+        self.payments.received.append((chat_id, user_id, charge_id, pack_id, amount, currency))
         return [Outgoing(kind="text", chat_id=chat_id, text="Thanks! +500 credits.")]
 
     async def close(self) -> None:

@@ -67,6 +67,7 @@ class FakeBotApi:
         self._message_ids: dict[int, itertools.count] = {}
         self._file_ids = itertools.count(1)
         self._failures: dict[str, list[int]] = {}
+        self._refusals: dict[str, list[str]] = {}
         #: (chat id, user id) of the groups' administrators (getChatMember answers "administrator").
         self.chat_admins: set[tuple[int, int]] = set()
         self._changed = asyncio.Condition()
@@ -118,6 +119,10 @@ class FakeBotApi:
     def fail_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 Too Many Requests."""
         self._failures.setdefault(method, []).extend([retry_after] * times)
+
+    def refuse_next(self, method: str, description: str) -> None:
+        """Answer the next call of ``method`` with 400 Bad Request and ``description``, as Telegram refuses."""
+        self._refusals.setdefault(method, []).append(description)
 
     def add_file(self, content: bytes, path: str) -> dict[str, Any]:
         """Store a file users "sent"; returns the fields of a Telegram file object."""
@@ -271,6 +276,12 @@ class FakeBotApi:
             self.calls.append(call)
             await self._notify()
             return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+        refusal = self._refusals.get(method)
+        if refusal:
+            call.status = 400
+            self.calls.append(call)
+            await self._notify()
+            return _error(400, f"Bad Request: {refusal.pop(0)}")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404

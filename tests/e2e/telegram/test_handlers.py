@@ -151,7 +151,7 @@ async def test_a_successful_payment_goes_to_the_core_with_its_charge_id(fake_api
     async with running_adapter(adapter_settings, core):
         fake_api.push(fake_api.successful_payment("small", 50, "charge-9"))
         await fake_api.wait_for("sendMessage")
-    assert core.payments == [(str(ADA), str(ADA), "charge-9", "small", 50, "XTR")]
+    assert core.payments.received == [(str(ADA), str(ADA), "charge-9", "small", 50, "XTR")]
     assert core.received == []  # a payment is not a chat message
 
 
