@@ -22,6 +22,7 @@ from engine.media.provenance import clip_metadata
 from engine.media.watermark import draw_watermark
 from engine.options import EngineOptions, MediaOptions
 from engine.pipelines import RenderPlan, operations, plan
+from engine.pipelines.completion import complete_prompt
 from engine.pipelines.family import Family
 from engine.specs import Generate
 from engine.store import LocalMediaStore
@@ -89,7 +90,10 @@ class Engine:
         return plan(self.family, specs)
 
     def _generated(self, spec):
-        """The spec as the model makes it: at the profile's generation fps when that is below the requested."""
+        """The spec as the model makes it: at the profile's generation fps when that is below the requested, and a
+        text-only prompt completed by the model's table (a contrasting background where it names none)."""
+        if isinstance(spec, Generate):
+            spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
         fps = self.family.profile.generation_fps
         if fps is None or fps >= spec.settings.fps:
             return spec

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 
+from engine.pipelines.completion import PromptCompletion
+
 PROFILE_FILE = "reelbot.json"
 
 #: LTX-Video's native sizes: multiples of 32 near each tier, aspect kept; the output is resized exactly.
@@ -59,6 +61,8 @@ class NativeProfile(BaseModel):
     audio_guidance_scale: float | None = 7.0
     #: MagCache's calibrated magnitude ratios for this checkpoint (``[engine] mag_cache`` needs them).
     mag_ratios: list[float] | None = None
+    #: A table that gives prompts naming no background a contrasting one (``engine.pipelines.completion``).
+    prompt_completion: PromptCompletion | None = None
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":
