@@ -92,20 +92,18 @@ def log_of(tmp_path: Path) -> str:
     return (tmp_path / "run.log").read_text(errors="replace")
 
 
-async def telegram_clip(fake_api: FakeBotApi, prompt: str) -> dict:
+async def telegram_clip(fake_api: FakeBotApi, prompt: str, timeout: float = CLIP_TIMEOUT_S) -> dict:
     """Ada asks for a clip in her private chat; the video message Telegram got."""
     sent = len(fake_api.calls_of("sendVideo"))
     fake_api.push(fake_api.message(prompt))
-    return fake_api.sent(await fake_api.wait_for("sendVideo", count=sent + 1, timeout=CLIP_TIMEOUT_S))
+    return fake_api.sent(await fake_api.wait_for("sendVideo", count=sent + 1, timeout=timeout))
 
 
-async def discord_clip(fake: FakeDiscord, prompt: str, duration: int) -> dict:
-    """Alice's ``/video``; the message carrying the MP4."""
+async def discord_clip(fake: FakeDiscord, prompt: str, timeout: float = CLIP_TIMEOUT_S) -> dict:
+    """Alice mentions the bot with ``prompt`` in the server's channel; the message carrying the MP4."""
     await fake.wait_ready(timeout=60)
-    await fake.wait_until(lambda: fake.commands, timeout=60)  # the slash commands are synced
     after = len(fake.history)
-    await fake.dispatch("INTERACTION_CREATE",
-                        fake.slash_command("video", {"prompt": prompt, "duration": duration}, user=fake.alice))
+    await fake.dispatch("MESSAGE_CREATE", fake.user_message(prompt, user=fake.alice, mention_bot=True))
     return await fake.wait_for_message(
         lambda m: bool(m["attachments"]) and m["attachments"][0]["filename"].endswith(".mp4"),
-        after=after, timeout=CLIP_TIMEOUT_S)
+        after=after, timeout=timeout)

@@ -46,7 +46,7 @@ async def test_reelbot_run_without_arguments_serves_telegram_and_discord_from_on
     # When `reelbot run` (no argument) runs and a user on each platform asks for a clip
     async with reelbot_run(tmp_path, env) as process:
         telegram = await while_running(process, telegram_clip(fake_api, "a red ball bouncing, 2 s"))
-        discord = await while_running(process, discord_clip(fake_discord, "a blue cube sliding", 5))
+        discord = await while_running(process, discord_clip(fake_discord, "a blue cube sliding, 2 s"))
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{unused_tcp_port}/healthz") as health:
                 assert health.status == 200
