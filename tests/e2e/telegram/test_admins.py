@@ -42,3 +42,17 @@ async def test_a_group_admin_disables_and_enables_the_bot_there_and_a_member_can
     assert len(balances) == 1  # the /balance said while disabled got no answer
     asked = [(int(c.params["chat_id"]), int(c.params["user_id"])) for c in fake_api.calls_of("getChatMember")]
     assert sorted(asked) == [(GROUP, ADA), (GROUP, BEN)]  # each asked about once: their next commands hit the cache
+
+
+async def test_an_answer_is_trusted_for_a_minute_then_telegram_is_asked_again(fake_api, bot):
+    from adapters.telegram.admins import ADMIN_CACHE_S, ChatAdmins
+
+    now = [1000.0]
+    admins = ChatAdmins(clock=lambda: now[0])
+    assert not await admins.is_admin(bot, GROUP, ADA)
+    fake_api.chat_admins.add((GROUP, ADA))  # Ada is promoted
+    now[0] += ADMIN_CACHE_S - 1
+    assert not await admins.is_admin(bot, GROUP, ADA)  # still the remembered answer
+    now[0] += 2
+    assert await admins.is_admin(bot, GROUP, ADA)  # asked again
+    assert len(fake_api.calls_of("getChatMember")) == 2
