@@ -33,7 +33,10 @@ from toyworld.captions import LANGUAGES, caption
 from toyworld.card import METRICS_FILE, write_model_card
 from toyworld.measure import classify
 from toyworld.scene import Scene, sample_scene
-from toyworld.world import ASPECTS, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, NUM_FRAMES, SIZES
+from toyworld.world import (
+    ASPECTS, COLORS_ZH, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, MOTIONS_EN, MOTIONS_ZH, NUM_FRAMES, SHAPES_ZH,
+    SIZES,
+)
 
 log = logging.getLogger("toyworld.evaluate")
 
@@ -81,6 +84,22 @@ def paired_prompts(count: int, seed: int = HELD_OUT_SEED, confusable: float = 0.
         scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)], confusable=confusable)
         for language in LANGUAGES[: min(2, count - i)]:
             prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i // 2))
+    return prompts
+
+
+def newcomer_prompts(count: int, seed: int = HELD_OUT_SEED + 31) -> list[Prompt]:
+    """``count`` prompts the way a newcomer types them: colour, shape and motion, no background; English-Chinese
+    pairs of one scene and seed (the scene's background is what the world drew, not what the prompt says)."""
+    rng = np.random.default_rng(seed)
+    prompts = []
+    for i in range(0, count, 2):
+        scene = sample_scene(rng, aspect="16:9", motion=MOTIONS[(i // 2) % len(MOTIONS)])
+        participles = MOTIONS_EN[scene.motion][0]
+        texts = {"en": f"{'an' if scene.color[0] in 'aeiou' else 'a'} {scene.color} {scene.shape} "
+                       f"{participles[rng.integers(len(participles))]}",
+                 "zh": f"一个{COLORS_ZH[scene.color]}{SHAPES_ZH[scene.shape]}{MOTIONS_ZH[scene.motion][0]}"}
+        for language in LANGUAGES[: min(2, count - i)]:
+            prompts.append(Prompt(scene, language, texts[language], seed + i // 2))
     return prompts
 
 
@@ -165,6 +184,25 @@ class Evaluator:
                         "match": {k: measured[k] == truth[k] for k in FACTS},
                     })
         return records
+
+    def newcomer(self, prompts: list[Prompt], complete: bool = True) -> dict:
+        """Colour and object-visible rates per language on prompts without a background, with the model's prompt
+        completion (as the engine applies it) or without (the bare prompt)."""
+        from engine.pipelines.completion import complete_prompt
+        from engine.pipelines.profile import load_profile
+
+        table = load_profile(self.model).prompt_completion if complete else None
+        rows: dict[str, list[tuple[bool, bool]]] = {language: [] for language in LANGUAGES}
+        for i in range(0, len(prompts), self.batch):
+            chunk = prompts[i : i + self.batch]
+            clips = self.text_to_video([complete_prompt(p.text, table) for p in chunk], "16:9",
+                                       [p.seed for p in chunk])
+            for prompt, clip in zip(chunk, clips):
+                measured = classify(clip)
+                rows[prompt.language].append((measured.color == prompt.scene.color, bool((measured.areas > 0).all())))
+        return {language: {"prompts": len(r), "color": float(np.mean([c for c, _ in r])) if r else 0.0,
+                           "visible": float(np.mean([v for _, v in r])) if r else 0.0}
+                for language, r in rows.items()}
 
     def animate_directions(self, prompts: list[Prompt]) -> dict:
         """Direction when the scene's true first frame is given (animate): the model then needs no sense of
@@ -311,6 +349,11 @@ def markdown(metrics: dict) -> str:
                     f"{m['background']:.0%}"
                     for where, slices in metrics["colour_slices"].items() for name, m in slices.items()
                     if m["prompts"])]
+    if metrics.get("newcomer"):
+        lines += ["", "## Prompts without a background (colour, shape, motion only; 16:9)", "",
+                  "| prompt completion | language | prompts | colour | object visible |", "|---|---|---|---|---|",
+                  *(f"| {mode} | {language} | {m['prompts']} | {m['color']:.0%} | {m['visible']:.0%} |"
+                    for mode, by_language in metrics["newcomer"].items() for language, m in by_language.items())]
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
     if metrics.get("animate", {}).get("prompts"):
@@ -330,7 +373,7 @@ def markdown(metrics: dict) -> str:
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
-             confusable: int = 28) -> dict:
+             confusable: int = 28, newcomer: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -342,7 +385,10 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
     edits = evaluator.edits(sources[:edit_sources]) if edit_sources else {}
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
+    plain = newcomer_prompts(newcomer, seed + 31) if newcomer else []
+    newcomers = {mode: evaluator.newcomer(plain, complete=mode == "on") for mode in ("off", "on")} if plain else {}
     metrics = {
+        "newcomer": newcomers,
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
@@ -371,10 +417,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--guidance", type=float, help="guidance scale (default: the model's reelbot.json)")
     parser.add_argument("--animate", type=int, default=16, help="moves animated from their true first frame")
     parser.add_argument("--confusable", type=int, default=28, help="extra prompts on confusable colour pairs")
+    parser.add_argument("--newcomer", type=int, default=0,
+                        help="prompts without a background, each made with and without prompt completion")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable,
+        args.confusable, args.newcomer,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

@@ -11,7 +11,7 @@ from functools import cache
 
 import numpy as np
 
-from toyworld.scene import MOVE_FROM, MOVE_TO, Scene
+from toyworld.scene import Scene
 from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, SIZES
 
 #: The SDF grid covers [-EXTENT, EXTENT]^2 in unit coordinates at this many samples a side.
@@ -95,7 +95,7 @@ def pose(scene: Scene) -> Pose:
     y = np.full_like(s, scene.y)
     scale = np.ones_like(s)
     angle = np.full_like(s, scene.angle)
-    travel = (MOVE_TO - MOVE_FROM) * s
+    travel = scene.travel * s
     if scene.motion == "left":
         x = scene.x - travel
     elif scene.motion == "right":

@@ -25,6 +25,9 @@ class Scene:
     x: float = 0.5
     y: float = 0.5
     angle: float = 0.0
+    #: How far a move travels over this clip (fraction of the frame); the default crosses the middle half, a
+    #: window of a longer move (``sample_scene(clip_frames=...)``) travels its share of it.
+    travel: float = 0.46
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -35,12 +38,19 @@ MOVE_FROM, MOVE_TO = 0.27, 0.73
 
 
 def sample_scene(
-    rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None, confusable: float = 0.0
+    rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None, confusable: float = 0.0,
+    clip_frames: int | None = None,
 ) -> Scene:
     """A random scene; the object's colour is never the background's colour name.
 
     ``confusable`` is the chance of drawing the colours from ``CONFUSABLE_PAIRS`` instead, the captions whose
     colour words a model most easily swaps or blends; at 0 no extra draw is made, so seeded streams are unchanged.
+
+    ``clip_frames`` (the longest clip the engine makes, in generated frames): a move then crosses the middle
+    half of the frame over that many frames, and the scene is a random ``num_frames`` window of it, so a
+    model trained on it moves at a speed that keeps the object inside the frame for the whole clip instead of
+    leaving it in the first pass (and reappearing at the start side in the next). None: one window is the
+    whole move, as before (no extra draw).
     """
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = list(BACKGROUNDS)[rng.integers(len(BACKGROUNDS))]
@@ -57,6 +67,10 @@ def sample_scene(
     if motion in ("left", "right", "up", "down"):
         start = MOVE_TO if motion in ("left", "up") else MOVE_FROM
         start += rng.uniform(-0.03, 0.03)
+        if clip_frames is not None and clip_frames > NUM_FRAMES:
+            window = (MOVE_TO - MOVE_FROM) * (NUM_FRAMES - 1) / (clip_frames - 1)
+            offset = rng.uniform(0.0, MOVE_TO - MOVE_FROM - window)
+            start += -offset if motion in ("left", "up") else offset
         if motion in ("left", "right"):
             x = start
         else:
@@ -64,4 +78,7 @@ def sample_scene(
     elif motion == "bounce":
         y = 0.68 + rng.uniform(-0.03, 0.03)
     angle = float(rng.uniform(-10, 10)) if motion != "spin" else float(rng.uniform(0, 30))
-    return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle)
+    travel = MOVE_TO - MOVE_FROM
+    if clip_frames is not None and clip_frames > NUM_FRAMES and motion in ("left", "right", "up", "down"):
+        travel *= (NUM_FRAMES - 1) / (clip_frames - 1)
+    return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle, float(travel))

@@ -104,3 +104,16 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     assert json.loads((model / "eval.json").read_text())["prompts"] == 2
     assert "| en |" in (model / REPORT_FILE).read_text()
     assert "| en | 1 |" in (model / "README.md").read_text()
+
+
+def test_newcomer_prompts_name_colour_shape_and_motion_but_no_background():
+    from toyworld.evaluate import newcomer_prompts
+    from toyworld.world import MOTIONS
+
+    prompts = newcomer_prompts(18)
+    assert [p.language for p in prompts[:2]] == ["en", "zh"] and prompts[0].seed == prompts[1].seed
+    for p in prompts:
+        assert "background" not in p.text and "背景" not in p.text
+        words = (p.scene.color, p.scene.shape) if p.language == "en" else ()
+        assert all(w in p.text for w in words)
+    assert {p.scene.motion for p in prompts} == set(MOTIONS)
