@@ -107,6 +107,9 @@ class TrainOptions:
     short_clips: float = 0.25
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
+    #: Moves drawn as windows of a move that lasts this many frames (the longest clip, e.g. 81 = 10 s at 8 fps),
+    #: so the model moves at a speed that keeps the object in frame across passes; None: a move per window.
+    clip_frames: int | None = None
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -204,7 +207,7 @@ class Trainer:
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
         self.vae_check: dict | None = None
-        self.pool = LatentPool(options.pool, options.confusable_colours)
+        self.pool = LatentPool(options.pool, options.confusable_colours, options.clip_frames)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
@@ -617,6 +620,7 @@ FLAG_HELP = {
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
+    "clip_frames": "moves as windows of a move this many frames long (81: 10 s at 8 fps); keeps objects in frame",
 }
 
 

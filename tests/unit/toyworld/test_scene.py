@@ -47,3 +47,4 @@ def test_the_window_renders_a_visible_object_in_every_frame():
     scene = sample_scene(np.random.default_rng(2), motion="down", clip_frames=LONGEST)
     _, alpha = render(scene)
     assert (alpha.reshape(len(alpha), -1).max(axis=1) > 0.5).all()
+
