@@ -204,6 +204,23 @@ class Evaluator:
                            "visible": float(np.mean([v for _, v in r])) if r else 0.0}
                 for language, r in rows.items()}
 
+    def jumps(self, prompts: list[Prompt], seconds: int) -> dict:
+        """Moves made ``seconds`` long through the engine's passes, at the model's generation rate: the largest
+        centroid jump (in frames' worth of the mean motion) and the share of clips without a jump over two."""
+        from engine.pipelines.timeline import Shot, Timeline, render_timeline
+        from toyworld.measure import largest_jump
+
+        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
+        jumps = []
+        for prompt in prompts:
+            width, height = SIZES[prompt.scene.aspect]
+            timeline = Timeline(num_frames=seconds * fps + 1, width=width, height=height, fps=fps)
+            shot = Shot(prompts=[(0, prompt.text)], negative_prompt=self.settings["negative_prompt"], seed=prompt.seed)
+            (clip,) = render_timeline(self.family, timeline, [shot], on_step=lambda: None)
+            jumps.append(largest_jump(classify(np.asarray(clip)).centroids))
+        return {"prompts": len(prompts), "largest_jump": float(max(jumps)) if jumps else 0.0,
+                "no_jump": float(np.mean([j <= 2.0 for j in jumps])) if jumps else 0.0}
+
     def animate_directions(self, prompts: list[Prompt]) -> dict:
         """Direction when the scene's true first frame is given (animate): the model then needs no sense of
         where in the frame a move starts, only of which way it goes. A diagnostic beside the text-only score."""
@@ -354,6 +371,10 @@ def markdown(metrics: dict) -> str:
                   "| prompt completion | language | prompts | colour | object visible |", "|---|---|---|---|---|",
                   *(f"| {mode} | {language} | {m['prompts']} | {m['color']:.0%} | {m['visible']:.0%} |"
                     for mode, by_language in metrics["newcomer"].items() for language, m in by_language.items())]
+    if metrics.get("jumps"):
+        lines += ["", "## Jumps in long moves", "",
+                  *(f"- {seconds} s: {m['prompts']} moves, largest jump {m['largest_jump']:.1f} frames' worth of "
+                    f"motion, clips without a jump over 2: {m['no_jump']:.0%}" for seconds, m in metrics["jumps"].items())]
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
     if metrics.get("animate", {}).get("prompts"):
@@ -373,7 +394,7 @@ def markdown(metrics: dict) -> str:
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
-             confusable: int = 28, newcomer: int = 0) -> dict:
+             confusable: int = 28, newcomer: int = 0, jumps: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -387,8 +408,10 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
     plain = newcomer_prompts(newcomer, seed + 31) if newcomer else []
     newcomers = {mode: evaluator.newcomer(plain, complete=mode == "on") for mode in ("off", "on")} if plain else {}
+    long_moves = [p for p in held_out_prompts(9 * jumps, seed + 52_711) if p.scene.motion in DIRECTIONS][:jumps]
+    long_jumps = {f"{seconds}": evaluator.jumps(long_moves, seconds) for seconds in (5, 10)} if long_moves else {}
     metrics = {
-        "newcomer": newcomers,
+        "newcomer": newcomers, "jumps": long_jumps,
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
@@ -419,10 +442,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--confusable", type=int, default=28, help="extra prompts on confusable colour pairs")
     parser.add_argument("--newcomer", type=int, default=0,
                         help="prompts without a background, each made with and without prompt completion")
+    parser.add_argument("--jumps", type=int, default=0, help="moves made 5 s and 10 s long, checked for jumps")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable, args.newcomer,
+        args.confusable, args.newcomer, args.jumps,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

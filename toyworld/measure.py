@@ -163,3 +163,14 @@ def classify(frames: np.ndarray) -> Measurement:
     votes = Counter(shape_of(mask[i]) for i in big)
     shape = votes.most_common(1)[0][0]
     return Measurement(shape, color, _nearest(bg, BACKGROUNDS), motion, centroids, areas)
+
+
+def largest_jump(centroids: np.ndarray) -> float:
+    """The largest frame-to-frame centroid step in frames' worth of the clip's mean motion (net travel over
+    frames): a steady move gives about 1, a motion that restarts at a pass boundary gives many; inf where the
+    object goes missing between frames (it left the frame), 0 for a clip without net motion."""
+    steps = np.linalg.norm(np.diff(centroids, axis=0), axis=1)
+    if not np.isfinite(centroids).all():
+        return float("inf")
+    mean_step = float(np.linalg.norm(centroids[-1] - centroids[0])) / max(len(centroids) - 1, 1)
+    return float(steps.max() / mean_step) if mean_step > 0 and len(steps) else 0.0

@@ -117,3 +117,16 @@ def test_newcomer_prompts_name_colour_shape_and_motion_but_no_background():
         words = (p.scene.color, p.scene.shape) if p.language == "en" else ()
         assert all(w in p.text for w in words)
     assert {p.scene.motion for p in prompts} == set(MOTIONS)
+
+
+def test_a_steady_move_has_no_jump_and_a_restarting_one_does():
+    import numpy as np
+    from toyworld.measure import largest_jump
+
+    steady = np.stack([np.linspace(10, 50, 21), np.full(21, 30.0)], axis=1)
+    assert largest_jump(steady) == pytest.approx(1.0)
+    restart = np.concatenate([steady[:11], steady[:10]])  # the second pass starts the move again
+    assert largest_jump(restart) > 2.0
+    gone = steady.copy()
+    gone[5] = np.nan
+    assert largest_jump(gone) == float("inf")
