@@ -17,7 +17,8 @@ import uuid
 from pathlib import Path
 
 from engine.events import RenderedClip
-from engine.queue import QueueSettings, make_queue
+from engine.modes import make_queue
+from engine.queue import QueueSettings
 from engine.specs import Generate, Settings
 
 JOBS = 16

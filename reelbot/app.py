@@ -29,7 +29,7 @@ async def build_service(config: Settings, *, queue: Any = None) -> Any:
 
     from bot.service import BotService
     from engine.db import make_engine
-    from engine.queue import make_queue
+    from engine.modes import make_queue
     from reelbot.migrate import ensure_database
 
     await asyncio.to_thread(ensure_database, config)

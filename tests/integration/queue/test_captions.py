@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from engine.captioner import CaptionRequest, load_captioner
-from engine.queue import make_queue
+from engine.modes import make_queue
 from tests.integration.queue.conftest import fast_settings
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.queue import make_queue
+from engine.modes import make_queue
 from engine.specs import Generate, Settings
 from tests.conftest import REDIS_URL
 from tests.integration.queue.conftest import collect_until_final, fast_settings
@@ -174,7 +174,8 @@ async def test_a_job_whose_worker_is_killed_finishes_on_the_other_and_survives_a
 def test_the_bot_side_of_distributed_mode_never_imports_torch(sqlite_db, redis_url):
     script = textwrap.dedent(f"""
         import asyncio, json, sys
-        from engine.queue import make_queue, QueueSettings
+        from engine.modes import make_queue
+        from engine.queue import QueueSettings
         from engine.specs import Generate
 
         async def main():

@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import select
 
-from engine.queue import QueueFull, make_queue
+from engine.modes import make_queue
+from engine.queue import QueueFull
 from engine.queue.models import Job
 from engine.specs import Generate
 from tests.integration.queue.conftest import collect_until_final, fast_settings

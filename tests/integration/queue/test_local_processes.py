@@ -10,7 +10,7 @@ import asyncio
 import threading
 from datetime import timedelta
 
-from engine.queue import make_queue
+from engine.modes import make_queue
 from engine.queue.models import Job, utcnow
 from engine.queue.store import JobStore
 from engine.specs import Generate, Settings

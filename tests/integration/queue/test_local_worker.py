@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from engine.queue import make_queue
+from engine.modes import make_queue
 from engine.queue.models import Job, utcnow
 from engine.specs import Animate, Generate, Settings
 from tests.integration.queue.conftest import collect_until_final, fast_settings

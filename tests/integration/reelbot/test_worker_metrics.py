@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from engine.queue import make_queue
+from engine.modes import make_queue
 from engine.specs import Generate, Settings
 from reelbot.config import load_settings
 from reelbot.http import start_http

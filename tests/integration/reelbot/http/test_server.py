@@ -11,7 +11,8 @@ import pytest
 import redis
 
 from engine.media.provenance import read_metadata
-from engine.queue import make_queue, presence
+from engine.modes import make_queue
+from engine.queue import presence
 from engine.specs import Generate, Settings
 from reelbot.config import load_settings
 from reelbot.http import start_http

@@ -37,7 +37,7 @@ def make_queue(
                                 queue_name=queue_name, **kwargs)
     if engine_factory is None:
         raise ValueError("local mode needs an engine_factory (it runs the jobs in this process)")
-    from engine.queue.local import LocalQueue
+    from engine.worker.local_queue import LocalQueue
 
     return LocalQueue(database_url=database_url, settings=settings, engine_factory=engine_factory,
                       captioner_factory=captioner_factory, **kwargs)
