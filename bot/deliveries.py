@@ -184,7 +184,9 @@ class Deliveries:
             text = t("failed", lang, reason=reason(error_code, lang), refund=context.cost)
         await self._final_progress(job_id, context, text)
         self._outbox.publish(context.platform, Outgoing(kind="text", chat_id=context.chat_id, text=text))
-        await self._queue.mark_delivered(job_id)
+        if self._outbox.subscribed(context.platform):
+            await self._queue.mark_delivered(job_id)
+        # else rendered here for a platform another process serves: its rescan tells the chat (refunds are idempotent)
 
 
 def _rendered(job: Any) -> list[RenderedClip]:

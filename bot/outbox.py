@@ -28,10 +28,15 @@ class Outbox:
 
     def __init__(self, rescan_every_s: float = RESCAN_EVERY_S) -> None:
         self._queues: dict[str, asyncio.Queue[Outgoing]] = defaultdict(asyncio.Queue)
+        self._subscribers: dict[str, int] = defaultdict(int)
         self.rescan_every_s = rescan_every_s
 
     def publish(self, platform: str, out: Outgoing) -> None:
         self._queues[platform].put_nowait(out)
+
+    def subscribed(self, platform: str) -> bool:
+        """Whether an adapter in this process takes ``platform``'s messages (else another process must)."""
+        return self._subscribers[platform] > 0
 
     def pending(self, platform: str) -> int:
         """Messages published for ``platform`` and not yet taken by its subscriber."""
@@ -45,18 +50,22 @@ class Outbox:
         self, platform: str, before_first: Callable[[str], Awaitable[None]] | None = None
     ) -> AsyncIterator[Outgoing]:
         """Every message for ``platform``, forever."""
-        if before_first is None:
-            while True:
-                yield await self.next(platform)
-        await before_first(platform)
-        rescans = asyncio.create_task(self._rescan(platform, before_first), name=f"reelbot-rescan-{platform}")
+        self._subscribers[platform] += 1
         try:
-            while True:
-                yield await self.next(platform)
+            if before_first is None:
+                while True:
+                    yield await self.next(platform)
+            await before_first(platform)
+            rescans = asyncio.create_task(self._rescan(platform, before_first), name=f"reelbot-rescan-{platform}")
+            try:
+                while True:
+                    yield await self.next(platform)
+            finally:
+                rescans.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await rescans
         finally:
-            rescans.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await rescans
+            self._subscribers[platform] -= 1
 
     async def _rescan(self, platform: str, scan: Callable[[str], Awaitable[None]]) -> None:
         while True:

@@ -120,3 +120,38 @@ async def test_a_job_another_local_process_rendered_reaches_its_chat_from_the_ro
         with contextlib.suppress(asyncio.CancelledError):
             await more  # ends the subscription and its rescans
         assert await serving.queue.undelivered() == []
+
+
+@pytest.mark.slow
+async def test_a_failure_rendered_for_a_platform_another_process_serves_is_left_for_that_process_to_tell(bot_settings):
+    """Given two processes on one database, one of them serving Telegram; when a Telegram job taken by the other is
+    cancelled there, then the other refunds it but leaves it undelivered, and the serving one tells the chat."""
+    from reelbot.app import running_service
+    from tests.integration.bot.conftest import JOB_TIMEOUT_S
+
+    async with running_service(bot_settings) as serving, running_service(bot_settings) as other:
+        serving.outbox.rescan_every_s = 0.2
+        said = await other.handle(Incoming(platform="telegram", chat_id="502", user_id="502", user_name="Bo",
+                                           text="a blue kite rising, 2 s"))
+        (board,) = [out for out in said if out.kind == "progress"]
+        job_id = int(board.progress_key.removeprefix("job:"))
+        await other.handle(Incoming(platform="telegram", chat_id="502", user_id="502", button=f"cancel:{job_id}"))
+
+        async def ended() -> None:
+            while (await other.queue.get(job_id)).status not in ("cancelled", "succeeded"):
+                await asyncio.sleep(0.1)
+
+        await asyncio.wait_for(ended(), JOB_TIMEOUT_S)
+        await asyncio.sleep(0.5)  # the other process heard the outcome
+        if (await other.queue.get(job_id)).status == "succeeded":
+            pytest.fail("the job finished before it could be cancelled")
+        assert job_id in {job.id for job in await other.queue.undelivered()}  # no Telegram adapter there
+
+        stream = serving.subscribe("telegram")
+        shown = [await asyncio.wait_for(anext(stream), 30)]
+        while shown[-1].kind != "text":
+            shown.append(await asyncio.wait_for(anext(stream), 30))
+        assert shown[-1].chat_id == "502" and "cancel" in shown[-1].text.lower()
+        await asyncio.sleep(0.3)
+        assert job_id not in {job.id for job in await serving.queue.undelivered()}
+        await stream.aclose()
