@@ -34,7 +34,16 @@ from toyworld.card import METRICS_FILE, write_model_card
 from toyworld.measure import classify
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import (
-    ASPECTS, COLORS_ZH, CONFUSABLE_PAIRS, DIRECTIONS, FPS, MOTIONS, MOTIONS_EN, MOTIONS_ZH, NUM_FRAMES, SHAPES_ZH,
+    ASPECTS,
+    COLORS_ZH,
+    CONFUSABLE_PAIRS,
+    DIRECTIONS,
+    FPS,
+    MOTIONS,
+    MOTIONS_EN,
+    MOTIONS_ZH,
+    NUM_FRAMES,
+    SHAPES_ZH,
     SIZES,
 )
 

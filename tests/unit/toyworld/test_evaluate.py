@@ -90,8 +90,8 @@ def test_the_summary_scores_direction_only_on_the_four_moves():
 
 @pytest.mark.slow
 def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card(tmp_path):
-    from toyworld.train import Trainer
     from tests.unit.toyworld.test_train import _options
+    from toyworld.train import Trainer
 
     trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
     trainer.run()
@@ -121,6 +121,7 @@ def test_newcomer_prompts_name_colour_shape_and_motion_but_no_background():
 
 def test_a_steady_move_has_no_jump_and_a_restarting_one_does():
     import numpy as np
+
     from toyworld.measure import largest_jump
 
     steady = np.stack([np.linspace(10, 50, 21), np.full(21, 30.0)], axis=1)
