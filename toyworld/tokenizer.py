@@ -7,8 +7,8 @@ else is ``<unk>``. Special tokens follow T5 (pad 0, eos 1, unk 2) and every sequ
 
 from __future__ import annotations
 
-from toyworld.captions import all_phrases
 from engine.wordlevel import SPECIALS
+from toyworld.captions import all_phrases
 
 #: Longest caption in tokens (with ``</s>``) the model is trained on; longer prompts are truncated.
 MAX_TOKENS = 32
