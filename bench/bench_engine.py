@@ -23,6 +23,18 @@ REPEATS = 7
 FAMILIES = ("ltx", "ltx2")
 
 
+def timed_alternately(raw, engine, repeats: int = REPEATS) -> dict[str, list[float]]:
+    """Seconds of each call of ``raw`` and ``engine``, alternating which goes first so machine load hits both alike."""
+    timings: dict[str, list[float]] = {"raw": [], "engine": []}
+    sides = [("raw", raw), ("engine", engine)]
+    for repeat in range(repeats):
+        for name, side in sides if repeat % 2 == 0 else sides[::-1]:
+            started = time.perf_counter()
+            side()
+            timings[name].append(time.perf_counter() - started)
+    return timings
+
+
 def _raw_call(engine, spec, width: int, height: int):
     """The family's pipeline called directly, as its ``render`` calls it: ``(frames, audio or None, rate)``."""
     import numpy as np
@@ -80,13 +92,7 @@ def measure(family: str, folder: Path) -> dict:
     ((made,),) = operations.generate(ctx, [spec], [[1]], engine.plan([spec]))
     if not np.array_equal(raw(), made.frames):
         raise AssertionError(f"{family}: the engine and the raw call did not produce the same frames")
-    timings: dict[str, list[float]] = {"raw": [], "engine": []}
-    sides = [("raw", raw), ("engine", through_engine)]
-    for repeat in range(REPEATS):  # alternating order so machine load hits both alike
-        for name, side in sides if repeat % 2 == 0 else sides[::-1]:
-            started = time.perf_counter()
-            side()
-            timings[name].append(time.perf_counter() - started)
+    timings = timed_alternately(raw, through_engine)
     raw_best, engine_best = min(timings["raw"]), min(timings["engine"])
     return {
         "operation": f"generate 2 s 480p 16:9 (tiny {family} pipeline, CPU{', with sound' if made.sound else ''})",

@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-REPEATS = 7
+from bench.bench_engine import REPEATS, timed_alternately
 
 
 def run() -> dict:
@@ -55,13 +54,7 @@ def run() -> dict:
         same = np.abs(load_video(raw()).frames.astype(np.float32) - load_video(through_engine()).frames).mean()
         if same > 1.5:
             raise AssertionError(f"the engine and the raw call made different clips (mean difference {same:.2f})")
-        timings: dict[str, list[float]] = {"raw": [], "engine": []}
-        sides = [("raw", raw), ("engine", through_engine)]
-        for repeat in range(REPEATS):  # alternating order so machine load hits both alike
-            for name, side in sides if repeat % 2 == 0 else sides[::-1]:
-                started = time.perf_counter()
-                side()
-                timings[name].append(time.perf_counter() - started)
+        timings = timed_alternately(raw, through_engine)
     raw_best, engine_best = min(timings["raw"]), min(timings["engine"])
     raw_median, engine_median = statistics.median(timings["raw"]), statistics.median(timings["engine"])
     return {
