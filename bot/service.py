@@ -79,6 +79,7 @@ class BotService:
         self.precheckout = self.payments.precheckout
         self.payment_received = self.payments.received
         self.refund_payment = self.payments.refund
+        self.publish, self.pending = self.outbox.publish, self.outbox.pending
         self._pump: asyncio.Task | None = None
         self.scheduler: BotScheduler | None = None
 
@@ -104,12 +105,6 @@ class BotService:
         """Messages from jobs for ``platform``; subscribing also re-sends what a restart left undelivered."""
         async for out in self.outbox.stream(platform, before_first=self.deliveries.redeliver):
             yield out
-
-    def pending(self, platform: str) -> int:
-        return self.outbox.pending(platform)
-
-    def publish(self, platform: str, out: Outgoing) -> None:
-        self.outbox.publish(platform, out)
 
     # -- one message ------------------------------------------------------------------------------------------
 
