@@ -39,11 +39,11 @@ def run() -> dict:
 
 async def _chat_once(tmp: Path) -> tuple[float, str]:
     from adapters.console.app import ConsoleChat
-    from bot.service import BotService
+    from reelbot.app import build_service
     from reelbot.config import load_settings
 
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{tmp / 'bench.db'}", media_dir=tmp / "media")
-    service = await BotService.create(settings)
+    service = await build_service(settings)
     try:
         chat = ConsoleChat(service, user="bench", out_dir=tmp / "out", stdout=io.StringIO(), interactive=False)
         await chat.run(io.StringIO("a tiny warm-up, 1 s\n"))  # loads the model once, as a chat session would
