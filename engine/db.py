@@ -36,6 +36,8 @@ ACCEPTED_DRIVERS = {"sqlite": (None, "pysqlite", "aiosqlite"), "postgresql": (No
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 #: The driver synchronous code reaches each backend through (Alembic, worker threads).
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+#: Other names for a backend that well-known tools write (Heroku, libpq, dj-database-url: ``postgres://``).
+BACKEND_ALIASES = {"postgres": "postgresql"}
 #: The URL forms an operator may write, for error messages.
 ACCEPTED_FORMS = "sqlite:///, sqlite+aiosqlite:///, postgresql://, postgresql+asyncpg:// or postgresql+psycopg://"
 
@@ -59,8 +61,8 @@ def _with_driver(url: str | URL, drivers: dict[str, str]) -> str:
         parsed = make_url(url)
     except ArgumentError:
         raise BadDatabaseURL(f"not a database URL; use {ACCEPTED_FORMS}") from None
-    backend = parsed.get_backend_name()
-    driver = parsed.drivername.partition("+")[2] or None
+    backend, _, driver = parsed.drivername.partition("+")
+    backend, driver = BACKEND_ALIASES.get(backend, backend), driver or None
     if driver not in ACCEPTED_DRIVERS.get(backend, ()):
         raise BadDatabaseURL(f"unsupported database {parsed.drivername!r}; use {ACCEPTED_FORMS}")
     if backend == "sqlite" and (parsed.host or parsed.port):

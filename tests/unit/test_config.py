@@ -129,6 +129,7 @@ def test_config_show_prints_the_effective_configuration_with_secrets_masked():
      "postgresql+psycopg://bot:p%40ss@db:5432/reelbot"),
     ("postgresql+asyncpg://bot@db/reelbot", "postgresql+asyncpg://bot@db/reelbot", "postgresql+psycopg://bot@db/reelbot"),
     ("postgresql+psycopg://bot@db/reelbot", "postgresql+asyncpg://bot@db/reelbot", "postgresql+psycopg://bot@db/reelbot"),
+    ("postgres://bot@db/reelbot", "postgresql+asyncpg://bot@db/reelbot", "postgresql+psycopg://bot@db/reelbot"),
 ])
 def test_every_accepted_database_url_form_is_normalised_once_in_the_settings(monkeypatch, written, async_form,
                                                                              sync_form):
