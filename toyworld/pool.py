@@ -44,16 +44,16 @@ def encode_scenes(scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Te
 class LatentPool:
     """A fixed number of encoded clips per aspect, refreshed slot by slot in round-robin order."""
 
-    def __init__(self, size: int, confusable: float = 0.0, clip_frames: int | None = None):
+    def __init__(self, size: int, confusable: float = 0.0, long_moves: float = 0.0):
         self.confusable = confusable
-        self.clip_frames = clip_frames
+        self.long_moves = long_moves
         self.sizes = {aspect: max(1, int(size * POOL_SHARES[aspect])) for aspect in ASPECTS}
         self.slots: dict[str, _Slots] = {}
         self.cursor = {aspect: 0 for aspect in ASPECTS}
 
     def fill(self, rng: np.random.Generator, encode, chunk: int = 32) -> None:
         for aspect, count in self.sizes.items():
-            scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, clip_frames=self.clip_frames) for _ in range(count)]
+            scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, long_moves=self.long_moves) for _ in range(count)]
             parts = [encode_scenes(scenes[i : i + chunk], encode) for i in range(0, count, chunk)]
             self.slots[aspect] = _Slots(
                 latents=torch.cat([p[0] for p in parts]).half(),
@@ -79,7 +79,7 @@ class LatentPool:
         if n <= 0:
             return
         slots = self.slots[aspect]
-        scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, clip_frames=self.clip_frames) for _ in range(n)]
+        scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, long_moves=self.long_moves) for _ in range(n)]
         latents, alpha = encode_scenes(scenes, encode)
         for j, scene in enumerate(scenes):
             k = (self.cursor[aspect] + j) % len(slots.scenes)

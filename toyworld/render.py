@@ -11,7 +11,7 @@ from functools import cache
 
 import numpy as np
 
-from toyworld.scene import Scene
+from toyworld.scene import Scene, eased
 from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, SIZES
 
 #: The SDF grid covers [-EXTENT, EXTENT]^2 in unit coordinates at this many samples a side.
@@ -95,7 +95,9 @@ def pose(scene: Scene) -> Pose:
     y = np.full_like(s, scene.y)
     scale = np.ones_like(s)
     angle = np.full_like(s, scene.angle)
-    travel = scene.travel * s
+    travel = scene.along + scene.travel * s
+    if scene.room is not None:
+        travel = eased(travel, scene.room)
     if scene.motion == "left":
         x = scene.x - travel
     elif scene.motion == "right":

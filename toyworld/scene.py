@@ -6,7 +6,18 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from toyworld.world import ASPECTS, BACKGROUNDS, COLORS, CONFUSABLE_PAIRS, MOTIONS, NUM_FRAMES, SHAPES
+from toyworld.world import (
+    ASPECTS,
+    BACKGROUNDS,
+    BASE_RADIUS,
+    COLORS,
+    CONFUSABLE_PAIRS,
+    DIRECTIONS,
+    MOTIONS,
+    NUM_FRAMES,
+    SHAPES,
+    SIZES,
+)
 
 
 @dataclass(frozen=True)
@@ -25,9 +36,14 @@ class Scene:
     x: float = 0.5
     y: float = 0.5
     angle: float = 0.0
-    #: How far a move travels over this clip (fraction of the frame); the default crosses the middle half, a
-    #: window of a longer move (``sample_scene(clip_frames=...)``) travels its share of it.
+    #: How far a move travels over this clip at full speed (fraction of the frame); the default crosses the
+    #: middle half in one clip.
     travel: float = 0.46
+    #: A window of a long move (``sample_scene(long_moves=...)``): ``x``/``y`` is where the long move began,
+    #: ``along`` how far it had gone at full speed before this clip's first frame, ``room`` how far it can go
+    #: before it rests at the frame's edge (it eases to a stop over ``EASE``). None: a move that never stops.
+    along: float = 0.0
+    room: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -35,22 +51,57 @@ class Scene:
 
 #: Where a move starts and ends along its axis; the other axis is jittered around the centre.
 MOVE_FROM, MOVE_TO = 0.27, 0.73
+#: A long move's speed: the distance one clip (``NUM_FRAMES``) covers. Slow enough that a 5 s clip made of
+#: several passes shows one continuous move, fast enough that one pass still reads as a move.
+LONG_MOVE_TRAVEL = 0.24
+#: The distance over which a long move slows to a stop at the edge (it covers twice this at full speed).
+EASE = 0.08
+#: Of the long-move windows, the share drawn where it slows down or rests at the edge: what a later pass of a
+#: long clip sees, so it carries the stop on instead of restarting the move.
+EASING_WINDOWS = 0.25
+
+
+def eased(distance: np.ndarray, room: float) -> np.ndarray:
+    """Distance actually covered after ``distance`` at full speed when the move decelerates evenly to rest
+    ``room`` away: unchanged until ``room - EASE``, then a parabola whose slope falls to 0 at ``room``."""
+    start = room - EASE
+    over = np.clip(distance - start, 0.0, 2 * EASE)
+    return np.where(distance <= start, distance, start + over - over**2 / (4 * EASE))
+
+
+def edge_margin(shape_aspect: str, axis: str) -> float:
+    """Where an object's centre may go along ``axis`` ("x"/"y") with all of every shape inside the frame."""
+    width, height = SIZES[shape_aspect]
+    extent = width if axis == "x" else height
+    return 1.3 * BASE_RADIUS * min(width, height) / extent + 0.02
+
+
+def _long_move(rng: np.random.Generator, motion: str, aspect: str) -> tuple[float, float, float]:
+    """A window of a move that crosses the frame from edge to edge at ``LONG_MOVE_TRAVEL`` per clip and rests
+    at the far edge: (start position on its axis, distance gone before the window, room to the stop)."""
+    margin = edge_margin(aspect, "x" if motion in ("left", "right") else "y")
+    room = 1.0 - 2 * margin
+    start = 1.0 - margin if motion in ("left", "up") else margin
+    steady = max(0.0, room - EASE - LONG_MOVE_TRAVEL)
+    if rng.random() < EASING_WINDOWS:
+        along = rng.uniform(steady, room + EASE)
+    else:
+        along = rng.uniform(0.0, steady)
+    return start, float(along), room
 
 
 def sample_scene(
     rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None, confusable: float = 0.0,
-    clip_frames: int | None = None,
+    long_moves: float = 0.0,
 ) -> Scene:
     """A random scene; the object's colour is never the background's colour name.
 
     ``confusable`` is the chance of drawing the colours from ``CONFUSABLE_PAIRS`` instead, the captions whose
     colour words a model most easily swaps or blends; at 0 no extra draw is made, so seeded streams are unchanged.
 
-    ``clip_frames`` (the longest clip the engine makes, in generated frames): a move then crosses the middle
-    half of the frame over that many frames, and the scene is a random ``num_frames`` window of it, so a
-    model trained on it moves at a speed that keeps the object inside the frame for the whole clip instead of
-    leaving it in the first pass (and reappearing at the start side in the next). None: one window is the
-    whole move, as before (no extra draw).
+    ``long_moves`` is the chance that a move is a window of a long move (``_long_move``): slower, and resting
+    at the edge it reaches, so a clip made of several passes moves on without leaving the frame and
+    restarting; at 0 no extra draw is made.
     """
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = list(BACKGROUNDS)[rng.integers(len(BACKGROUNDS))]
@@ -64,13 +115,13 @@ def sample_scene(
         shape = SHAPES[1 + rng.integers(len(SHAPES) - 1)]
     aspect = aspect or ASPECTS[rng.integers(len(ASPECTS))]
     x, y = 0.5 + rng.uniform(-0.08, 0.08), 0.5 + rng.uniform(-0.08, 0.08)
-    if motion in ("left", "right", "up", "down"):
+    travel, along, room = MOVE_TO - MOVE_FROM, 0.0, None
+    if motion in DIRECTIONS:
         start = MOVE_TO if motion in ("left", "up") else MOVE_FROM
         start += rng.uniform(-0.03, 0.03)
-        if clip_frames is not None and clip_frames > NUM_FRAMES:
-            window = (MOVE_TO - MOVE_FROM) * (NUM_FRAMES - 1) / (clip_frames - 1)
-            offset = rng.uniform(0.0, MOVE_TO - MOVE_FROM - window)
-            start += -offset if motion in ("left", "up") else offset
+        if long_moves > 0 and rng.random() < long_moves:
+            start, along, room = _long_move(rng, motion, aspect)
+            travel = LONG_MOVE_TRAVEL
         if motion in ("left", "right"):
             x = start
         else:
@@ -78,7 +129,5 @@ def sample_scene(
     elif motion == "bounce":
         y = 0.68 + rng.uniform(-0.03, 0.03)
     angle = float(rng.uniform(-10, 10)) if motion != "spin" else float(rng.uniform(0, 30))
-    travel = MOVE_TO - MOVE_FROM
-    if clip_frames is not None and clip_frames > NUM_FRAMES and motion in ("left", "right", "up", "down"):
-        travel *= (NUM_FRAMES - 1) / (clip_frames - 1)
-    return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle, float(travel))
+    return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle, float(travel),
+                 along, room)

@@ -69,6 +69,10 @@ PROFILE_FILE = "reelbot.json"
 KEYFRAME_INDEX = NUM_FRAMES // 2
 #: Latent frames of the engine's keyframe draft (``KEYFRAME_INDEX + 1`` frames; the VAE halves time after frame 0).
 DRAFT_LATENT_FRAMES = KEYFRAME_INDEX // 2 + 1
+#: Frames a pass shares with the one before it (``reelbot.json`` ``overlap_frames``), and their latent frames:
+#: the clean prefix every later pass of a long clip is made from.
+OVERLAP_FRAMES = 9
+OVERLAP_LATENT_FRAMES = (OVERLAP_FRAMES - 1) // 2 + 1
 
 
 @dataclass
@@ -107,9 +111,12 @@ class TrainOptions:
     short_clips: float = 0.25
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
-    #: Moves drawn as windows of a move that lasts this many frames (the longest clip, e.g. 81 = 10 s at 8 fps),
-    #: so the model moves at a speed that keeps the object in frame across passes; None: a move per window.
-    clip_frames: int | None = None
+    #: Share of moves drawn as windows of a long move that rests at the frame's edge (``scene.LONG_MOVE_TRAVEL``),
+    #: so a clip made of several passes shows one move that stays in frame instead of restarting each pass.
+    long_moves: float = 1.0
+    #: Of the clips given a clean prefix, the share given exactly the engine's pass-to-pass overlap
+    #: (``reelbot.json`` ``overlap_frames``: 9 frames, 5 latent frames), so a continuation carries the motion on.
+    overlap_prefix: float = 0.5
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -207,7 +214,7 @@ class Trainer:
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
         self.vae_check: dict | None = None
-        self.pool = LatentPool(options.pool, options.confusable_colours, options.clip_frames)
+        self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
@@ -460,7 +467,8 @@ class Trainer:
         prefix = torch.zeros(n, dtype=torch.long)
         for i in range(n):
             if rng.random() < o.prefix_condition:
-                prefix[i] = 1 + rng.integers(frames - 1)
+                overlap = frames > OVERLAP_LATENT_FRAMES and rng.random() < o.overlap_prefix
+                prefix[i] = OVERLAP_LATENT_FRAMES if overlap else 1 + rng.integers(frames - 1)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
@@ -583,7 +591,7 @@ def profile() -> dict:
         # Made at a third of the rate and interpolated up: a 5 s clip in 4 passes instead of 14 on a CPU.
         "generation_fps": FPS // 3,
         "max_frames_per_pass": NUM_FRAMES,
-        "overlap_frames": 9,
+        "overlap_frames": OVERLAP_FRAMES,
         # Text-only clips are made keyframe first (see NativeProfile.keyframe_index): trained for it.
         "keyframe_index": KEYFRAME_INDEX,
         "num_inference_steps": 16,
@@ -620,7 +628,8 @@ FLAG_HELP = {
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
-    "clip_frames": "moves as windows of a move this many frames long (81: 10 s at 8 fps); keeps objects in frame",
+    "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",
+    "overlap_prefix": "share of prefixes exactly the engine's pass overlap (5 latent frames)",
 }
 
 

@@ -1,16 +1,16 @@
-"""Moves sampled for a long clip keep inside the frame for the whole clip; without it the stream is unchanged."""
+"""Long moves: windows of one slow move that rests at the frame's edge, so passes of a long clip continue it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from toyworld import render, sample_scene
 from toyworld.render import pose
-from toyworld.scene import MOVE_FROM, MOVE_TO
+from toyworld.scene import EASE, LONG_MOVE_TRAVEL, MOVE_FROM, MOVE_TO, edge_margin
 from toyworld.world import DIRECTIONS, NUM_FRAMES, SIZES
-
-#: A 10 s clip at the toy model's generation rate of 8 fps.
-LONGEST = 81
 
 
 def _along(scene) -> np.ndarray:
@@ -19,32 +19,59 @@ def _along(scene) -> np.ndarray:
     return p.cx / width if scene.motion in ("left", "right") else p.cy / height
 
 
-def test_a_window_of_a_long_move_stays_on_the_long_moves_path():
+@pytest.mark.parametrize("aspect", list(SIZES))
+def test_a_long_move_window_stays_inside_the_frame_and_never_turns_back(aspect):
     rng = np.random.default_rng(0)
     for motion in DIRECTIONS * 10:
-        scene = sample_scene(rng, motion=motion, clip_frames=LONGEST)
+        scene = sample_scene(rng, motion=motion, aspect=aspect, long_moves=1.0)
+        margin = edge_margin(aspect, "x" if motion in ("left", "right") else "y")
         along = _along(scene)
-        assert MOVE_FROM - 0.03 - 1e-9 <= along.min() and along.max() <= MOVE_TO + 0.03 + 1e-9
-        speed = np.diff(along)
-        assert np.allclose(np.abs(speed), (MOVE_TO - MOVE_FROM) / (LONGEST - 1))
-        assert (speed < 0).all() if motion in ("left", "up") else (speed > 0).all()
+        assert margin - 1e-9 <= along.min() and along.max() <= 1 - margin + 1e-9
+        step = np.diff(along) * (-1 if motion in ("left", "up") else 1)
+        assert (step >= -1e-12).all()
+        assert step.max() <= LONG_MOVE_TRAVEL / (NUM_FRAMES - 1) + 1e-9
 
 
-def test_the_whole_long_clip_at_that_speed_ends_inside_the_frame():
-    scene = sample_scene(np.random.default_rng(1), motion="right", clip_frames=LONGEST)
-    travelled = scene.travel * (LONGEST - 1) / (NUM_FRAMES - 1)
-    assert travelled <= MOVE_TO - MOVE_FROM + 1e-9
-    assert scene.travel < 0.46
+def test_passes_of_one_long_move_join_without_a_jump_and_rest_at_the_edge():
+    """Windows 8 frames apart (the engine's pass step) chain into one path; it ends at rest on the far edge."""
+    scene = sample_scene(np.random.default_rng(3), motion="right", aspect="16:9", long_moves=1.0)
+    scene = replace(scene, along=0.0)
+    step_distance = LONG_MOVE_TRAVEL * 8 / (NUM_FRAMES - 1)
+    previous = _along(scene)
+    path = [previous]
+    for k in range(1, 12):
+        window = _along(replace(scene, along=k * step_distance))
+        assert window[0] == pytest.approx(previous[8])
+        path.append(window[9:])
+        previous = window
+    whole = np.concatenate(path)
+    steps = np.diff(whole)
+    assert (steps >= -1e-12).all() and steps.max() <= LONG_MOVE_TRAVEL / (NUM_FRAMES - 1) + 1e-9
+    assert whole[-1] == pytest.approx(1 - edge_margin("16:9", "x"))
+    assert np.allclose(whole[-5:], whole[-1])
 
 
-def test_without_a_clip_length_seeded_scenes_are_as_before():
+def test_some_windows_slow_down_or_rest_so_a_later_pass_learns_to_stop():
+    rng = np.random.default_rng(5)
+    scenes = [sample_scene(rng, motion="down", long_moves=1.0) for _ in range(400)]
+    easing = [s for s in scenes if s.along + s.travel > s.room - EASE]
+    assert 0.15 < len(easing) / len(scenes) < 0.4
+
+
+def test_without_long_moves_seeded_scenes_are_as_before():
     a = [sample_scene(np.random.default_rng(7)) for _ in range(3)]
-    b = [sample_scene(np.random.default_rng(7), clip_frames=None) for _ in range(3)]
-    assert a == b and all(s.travel == MOVE_TO - MOVE_FROM for s in a)
+    b = [sample_scene(np.random.default_rng(7), long_moves=0.0) for _ in range(3)]
+    assert a == b and all(s.travel == MOVE_TO - MOVE_FROM and s.room is None for s in a)
 
 
 def test_the_window_renders_a_visible_object_in_every_frame():
-    scene = sample_scene(np.random.default_rng(2), motion="down", clip_frames=LONGEST)
-    _, alpha = render(scene)
-    assert (alpha.reshape(len(alpha), -1).max(axis=1) > 0.5).all()
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        _, alpha = render(sample_scene(rng, motion="down", long_moves=1.0))
+        assert (alpha.reshape(len(alpha), -1).max(axis=1) > 0.5).all()
 
+
+def test_a_move_without_long_moves_still_crosses_the_middle_half():
+    scene = sample_scene(np.random.default_rng(1), motion="left")
+    along = _along(scene)
+    assert along[0] - along[-1] == pytest.approx(MOVE_TO - MOVE_FROM)
