@@ -31,18 +31,20 @@ import torch
 
 from toyworld.captions import LANGUAGES, caption
 from toyworld.card import METRICS_FILE, write_model_card
-from toyworld.measure import classify
+from toyworld.measure import classify, seam_jump
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import (
     ASPECTS,
     COLORS_ZH,
     CONFUSABLE_PAIRS,
+    CORE_SHAPES,
     DIRECTIONS,
     FPS,
     MOTIONS,
     MOTIONS_EN,
     MOTIONS_ZH,
     NUM_FRAMES,
+    PERIODIC,
     SHAPES_ZH,
     SIZES,
 )
@@ -57,6 +59,9 @@ SAME_FRAMES_MAE = 0.06
 #: The strength the bot asks for when a remix changes a colour (bot/intents/rewrite.py, RECOLOUR_STRENGTH).
 REMIX_STRENGTH = 0.8
 FACTS = ("color", "shape", "background", "motion")
+#: A seam (a loop's wrap, a recut's cut) without a jump changes no more than this many frames' worth of the
+#: clip's usual frame-to-frame change (``measure.seam_jump``); the same bound as the long moves' jumps.
+NO_JUMP = 2.0
 
 
 @dataclass(frozen=True)
@@ -187,10 +192,12 @@ class Evaluator:
                 for prompt, clip in zip(chunk, clips):
                     measured = classify(clip).facts()
                     truth = {k: getattr(prompt.scene, k) for k in FACTS}
+                    match = {k: measured[k] == truth[k] for k in FACTS}
+                    if truth["shape"] in CORE_SHAPES:  # told apart from the other two core shapes only
+                        match["core_shape"] = classify(clip, CORE_SHAPES).shape == truth["shape"]
                     records.append({
                         "prompt": prompt.text, "language": prompt.language, "aspect": aspect, "seed": prompt.seed,
-                        "truth": truth, "measured": measured,
-                        "match": {k: measured[k] == truth[k] for k in FACTS},
+                        "truth": truth, "measured": measured, "match": match,
                     })
         return records
 
@@ -229,6 +236,42 @@ class Evaluator:
             jumps.append(largest_jump(classify(np.asarray(clip)).centroids))
         return {"prompts": len(prompts), "largest_jump": float(max(jumps)) if jumps else 0.0,
                 "no_jump": float(np.mean([j <= 2.0 for j in jumps])) if jumps else 0.0}
+
+    def _timeline(self, prompt: Prompt, seconds: float, **anchors) -> np.ndarray:
+        """One clip of ``seconds`` through the engine's passes at the model's generation rate."""
+        from engine.pipelines.timeline import Shot, Timeline, render_timeline
+
+        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
+        width, height = SIZES[prompt.scene.aspect]
+        timeline = Timeline(num_frames=round(seconds * fps) + 1, width=width, height=height, fps=fps, **anchors)
+        shot = Shot(prompts=[(0, prompt.text)], negative_prompt=self.settings["negative_prompt"], seed=prompt.seed)
+        (clip,) = render_timeline(self.family, timeline, [shot], on_step=lambda: None)
+        return np.asarray(clip)
+
+    def loops(self, prompts: list[Prompt], seconds: float = 5) -> dict:
+        """Loops made as the engine's loop operation makes them (a clip's first frame pinned at frame 0 and at
+        the end, the duplicate end frame dropped), scored by the jump across the wrap (``NO_JUMP``)."""
+        seams: dict[str, list[float]] = {language: [] for language in LANGUAGES}
+        for prompt in prompts:
+            anchor = self.text_to_video([prompt.text], prompt.scene.aspect, [prompt.seed])[0][0]
+            clip = self._timeline(prompt, seconds, keyframes={0: anchor}, last_frame=anchor)[:-1]
+            seams[prompt.language].append(seam_jump(clip))
+        return _seam_summary(seams)
+
+    def recuts(self, prompts: list[Prompt], keep_seconds: float = 1, seconds: float = 2) -> dict:
+        """Recuts made as the engine's recut makes them: a move's first ``keep_seconds`` kept, ``seconds`` more
+        made from their tail with another motion ("stay"); scored by the jump across the cut (``NO_JUMP``)."""
+        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
+        keep = round(keep_seconds * fps) + 1
+        seams: dict[str, list[float]] = {language: [] for language in LANGUAGES}
+        for prompt in prompts:
+            source = self._timeline(prompt, 2 * keep_seconds)[:keep]
+            still = Scene(**{**prompt.scene.to_dict(), "motion": "stay"})
+            other = Prompt(still, prompt.language, caption(still, prompt.language, np.random.default_rng(prompt.seed)),
+                           prompt.seed + 2)
+            made = self._timeline(other, seconds, context=source)
+            seams[prompt.language].append(seam_jump(np.concatenate([source, made]), keep))
+        return _seam_summary(seams)
 
     def animate_directions(self, prompts: list[Prompt]) -> dict:
         """Direction when the scene's true first frame is given (animate): the model then needs no sense of
@@ -303,16 +346,25 @@ class Evaluator:
         }
 
 
+def _seam_summary(seams: dict[str, list[float]]) -> dict:
+    return {language: {"clips": len(values), "no_jump": float(np.mean([v <= NO_JUMP for v in values])),
+                       "largest": float(max(values))}
+            for language, values in seams.items() if values}
+
+
 def summarise(records: list[dict]) -> dict:
     by_language = {}
     for language in LANGUAGES:
         rows = [r for r in records if r["language"] == language]
         moves = [r for r in rows if r["truth"]["motion"] in DIRECTIONS]
+        core = [r for r in rows if "core_shape" in r["match"]]
         by_language[language] = {
             "prompts": len(rows),
             **{k: float(np.mean([r["match"][k] for r in rows])) if rows else 0.0 for k in FACTS},
             "direction": float(np.mean([r["match"]["motion"] for r in moves])) if moves else 0.0,
             "direction_prompts": len(moves),
+            "core_shape": float(np.mean([r["match"]["core_shape"] for r in core])) if core else 0.0,
+            "core_shape_prompts": len(core),
         }
     return by_language
 
@@ -353,13 +405,15 @@ def markdown(metrics: dict) -> str:
         "# Toy model evaluation", "",
         f"Model: `{metrics['model']}`; {metrics['prompts']} held-out prompts (seed {metrics['seed']}); "
         f"settings {metrics['settings']}; {metrics['seconds']:.0f} s.", "",
-        "| language | prompts | colour | direction (moves) | motion (all 9) | shape | background |",
-        "|---|---|---|---|---|---|---|",
+        "| language | prompts | colour | direction (moves) | motion (all 9) | shape (all 6) "
+        "| shape (circle, square, triangle) | background |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for language, m in metrics["by_language"].items():
         lines.append(
             f"| {language} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} ({m['direction_prompts']}) "
-            f"| {m['motion']:.0%} | {m['shape']:.0%} | {m['background']:.0%} |"
+            f"| {m['motion']:.0%} | {m['shape']:.0%} | {m.get('core_shape', 0):.0%} "
+            f"({m.get('core_shape_prompts', 0)}) | {m['background']:.0%} |"
         )
     if metrics.get("pairs", {}).get("pairs"):
         pairs = metrics["pairs"]
@@ -384,6 +438,11 @@ def markdown(metrics: dict) -> str:
         lines += ["", "## Jumps in long moves", "",
                   *(f"- {seconds} s: {m['prompts']} moves, largest jump {m['largest_jump']:.1f} frames' worth of "
                     f"motion, clips without a jump over 2: {m['no_jump']:.0%}" for seconds, m in metrics["jumps"].items())]
+    for name, title in (("loops", "Loops of periodic motions (bounce, spin)"), ("recuts", "Recut continuations")):
+        if metrics.get(name):
+            lines += ["", f"## {title}", "",
+                      *(f"- {language}: {m['clips']} clips, without a jump at the seam {m['no_jump']:.0%}, largest "
+                        f"seam {m['largest']:.1f} frames' worth of change" for language, m in metrics[name].items())]
     if metrics.get("edits"):
         lines += ["", "## Edits", "", *(f"- {k}: {v:.3g}" for k, v in metrics["edits"].items())]
     if metrics.get("animate", {}).get("prompts"):
@@ -403,7 +462,7 @@ def markdown(metrics: dict) -> str:
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
-             confusable: int = 28, newcomer: int = 0, jumps: int = 0) -> dict:
+             confusable: int = 28, newcomer: int = 0, jumps: int = 0, loops: int = 0, recuts: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -419,8 +478,12 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     newcomers = {mode: evaluator.newcomer(plain, complete=mode == "on") for mode in ("off", "on")} if plain else {}
     long_moves = [p for p in held_out_prompts(9 * jumps, seed + 52_711) if p.scene.motion in DIRECTIONS][:jumps]
     long_jumps = {f"{seconds}": evaluator.jumps(long_moves, seconds) for seconds in (5, 10)} if long_moves else {}
+    periodic = [p for p in paired_prompts(9 * loops, seed + 65_537) if p.scene.motion in PERIODIC][:loops]
+    recut_moves = [p for p in paired_prompts(9 * recuts, seed + 131_071) if p.scene.motion in DIRECTIONS][:recuts]
     metrics = {
         "newcomer": newcomers, "jumps": long_jumps,
+        "loops": evaluator.loops(periodic) if periodic else {},
+        "recuts": evaluator.recuts(recut_moves) if recut_moves else {},
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
@@ -452,10 +515,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--newcomer", type=int, default=0,
                         help="prompts without a background, each made with and without prompt completion")
     parser.add_argument("--jumps", type=int, default=0, help="moves made 5 s and 10 s long, checked for jumps")
+    parser.add_argument("--loops", type=int, default=0, help="5 s loops of periodic motions (bounce, spin)")
+    parser.add_argument("--recuts", type=int, default=0, help="moves recut after 1 s to stand still")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable, args.newcomer, args.jumps,
+        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

@@ -93,13 +93,15 @@ def _templates() -> dict[str, np.ndarray]:
     }
 
 
-def shape_of(mask: np.ndarray) -> str | None:
-    """The template shape nearest to this mask's profile, over all rotations."""
+def shape_of(mask: np.ndarray, shapes: tuple[str, ...] = SHAPES) -> str | None:
+    """The template shape among ``shapes`` nearest to this mask's profile, over all rotations."""
     profile = _profile(mask)
     if profile is None:
         return None
     best, best_error = None, np.inf
     for shape, template in _templates().items():
+        if shape not in shapes:
+            continue
         shifts = np.stack([np.roll(template, k) for k in range(PROFILE_BINS)])
         error = float(np.min(np.mean((shifts - profile[None]) ** 2, axis=1)))
         if error < best_error:
@@ -147,8 +149,8 @@ def motion_of(mask: np.ndarray, width: int, height: int) -> tuple[str, np.ndarra
     return ("spin" if overlap < SPIN_IOU else "stay"), centroids, areas
 
 
-def classify(frames: np.ndarray) -> Measurement:
-    """Measure a clip given as uint8 frames (T, H, W, 3)."""
+def classify(frames: np.ndarray, shapes: tuple[str, ...] = SHAPES) -> Measurement:
+    """Measure a clip given as uint8 frames (T, H, W, 3); its shape is read as one of ``shapes``."""
     frames = np.asarray(frames)
     _, height, width, _ = frames.shape
     bg = background_colour(frames)
@@ -160,7 +162,7 @@ def classify(frames: np.ndarray) -> Measurement:
     pixels = frames[mask].astype(np.float32)[far >= np.median(far)]
     color = _nearest(np.median(pixels, axis=0), COLORS)
     big = np.nonzero(areas >= 0.6 * areas.max())[0]
-    votes = Counter(shape_of(mask[i]) for i in big)
+    votes = Counter(shape_of(mask[i], shapes) for i in big)
     shape = votes.most_common(1)[0][0]
     return Measurement(shape, color, _nearest(bg, BACKGROUNDS), motion, centroids, areas)
 
@@ -174,3 +176,26 @@ def largest_jump(centroids: np.ndarray) -> float:
         return float("inf")
     mean_step = float(np.linalg.norm(centroids[-1] - centroids[0])) / max(len(centroids) - 1, 1)
     return float(steps.max() / mean_step) if mean_step > 0 and len(steps) else 0.0
+
+
+def seam_jump(frames: np.ndarray, seam: int | None = None) -> float:
+    """How much bigger the change across a seam is than the clip's usual frame-to-frame change, in frames' worth:
+    the larger of the centroid's step and the mean pixel change, each over its mean elsewhere in the clip.
+
+    ``seam`` is the first frame after a cut (a recut's first new frame); None is a loop's wrap from the last
+    frame back to the first. Floors of one pixel of motion and 1/255 of pixel change keep a still clip from
+    dividing by nothing. inf where the object is missing at the seam.
+    """
+    frames = np.asarray(frames)
+    centroids = classify(frames).centroids
+    if seam is None:
+        frames, centroids = np.concatenate([frames, frames[:1]]), np.concatenate([centroids, centroids[:1]])
+        seam = len(frames) - 1
+    moves = np.linalg.norm(np.diff(centroids, axis=0), axis=1)
+    changes = np.abs(np.diff(frames.astype(np.float32), axis=0)).mean(axis=(1, 2, 3)) / 255.0
+    if not np.isfinite(moves[seam - 1]):
+        return float("inf")
+    others = np.delete(np.arange(len(moves)), seam - 1)
+    usual_move = max(float(np.nanmean(moves[others])) if len(others) else 0.0, 1.0)
+    usual_change = max(float(np.mean(changes[others])) if len(others) else 0.0, 1.0 / 255.0)
+    return max(moves[seam - 1] / usual_move, changes[seam - 1] / usual_change)

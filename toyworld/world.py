@@ -59,6 +59,8 @@ CONFUSABLE_PAIRS: tuple[tuple[str, str], ...] = tuple(
 )
 
 SHAPES = ("circle", "square", "triangle", "star", "heart", "diamond")
+#: The shapes a newcomer names first; the evaluation scores telling these three apart on their own.
+CORE_SHAPES = ("circle", "square", "triangle")
 SHAPES_ZH = {
     "circle": "圆形",
     "square": "正方形",
@@ -71,6 +73,8 @@ SHAPES_ZH = {
 #: Motions; the four moves are the "direction" the evaluation scores separately.
 MOTIONS = ("left", "right", "up", "down", "bounce", "spin", "grow", "shrink", "stay")
 DIRECTIONS = ("left", "right", "up", "down")
+#: Motions that return to where they began, so a clip of them can close as a loop.
+PERIODIC = ("bounce", "spin")
 
 #: English phrases per motion, as participles ("a red circle moving left") and as verbs ("the circle moves left").
 MOTIONS_EN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -96,11 +96,14 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     trainer = Trainer(_options(tmp_path, vae_steps=1, transformer_steps=1, pool=4))
     trainer.run()
     model = trainer.export(tmp_path / "model")
-    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2, confusable=2)
+    metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2, confusable=2, loops=2,
+                       recuts=2)
     assert metrics["colour_slices"]["confusable set"]["confusable"]["prompts"] == 2
     assert set(metrics["by_language"]) == {"en", "zh"}
     assert {"remix_turns_green", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
     assert metrics["animate"]["prompts"] == 2 and 0.0 <= metrics["animate"]["direction"] <= 1.0
+    assert metrics["loops"]["en"]["clips"] == 1 and metrics["recuts"]["zh"]["clips"] == 1
+    assert "## Loops of periodic motions" in (model / REPORT_FILE).read_text()
     assert json.loads((model / "eval.json").read_text())["prompts"] == 2
     assert "| en |" in (model / REPORT_FILE).read_text()
     assert "| en | 1 |" in (model / "README.md").read_text()
@@ -131,3 +134,67 @@ def test_a_steady_move_has_no_jump_and_a_restarting_one_does():
     gone = steady.copy()
     gone[5] = np.nan
     assert largest_jump(gone) == float("inf")
+
+
+def _bounce_clip(frames: int):
+    from dataclasses import replace
+
+    import numpy as np
+
+    from toyworld.render import render
+    from toyworld.scene import sample_scene
+
+    scene = replace(sample_scene(np.random.default_rng(4), motion="bounce", aspect="1:1"), num_frames=frames)
+    return render(scene)[0]
+
+
+def test_a_bounce_that_ends_where_it_began_closes_as_a_loop_and_a_cut_one_does_not():
+    from toyworld.measure import seam_jump
+
+    whole = _bounce_clip(17)  # two hops: frame 16 is frame 0 again
+    assert seam_jump(whole[:-1]) <= 2.0  # the loop operation drops the duplicate end frame
+    assert seam_jump(whole[:13]) > 2.0  # stopped mid-air, it wraps back to the floor in one frame
+
+
+def test_a_recut_that_continues_from_the_kept_frame_has_no_jump_and_one_that_restarts_has():
+    import numpy as np
+
+    from toyworld import render, sample_scene
+    from toyworld.measure import seam_jump
+
+    move = render(sample_scene(np.random.default_rng(8), motion="right", aspect="1:1", long_moves=1.0))[0]
+    kept, still = move[:9], np.repeat(move[8:9], 8, axis=0)
+    assert seam_jump(np.concatenate([kept, still]), 9) <= 2.0
+    restarted = np.repeat(move[:1], 8, axis=0)  # the object jumps back to where the move began
+    assert seam_jump(np.concatenate([kept, restarted]), 9) > 2.0
+
+
+def test_the_core_shapes_are_read_as_one_of_three():
+    import numpy as np
+
+    from toyworld.measure import classify
+    from toyworld.render import render
+    from toyworld.scene import sample_scene
+    from toyworld.world import CORE_SHAPES
+
+    rng = np.random.default_rng(3)
+    for _ in range(12):
+        scene = sample_scene(rng, motion="stay")
+        read = classify(render(scene)[0], CORE_SHAPES).shape
+        assert read in CORE_SHAPES
+        if scene.shape in CORE_SHAPES:
+            assert read == scene.shape
+
+
+def test_the_summary_scores_the_core_shapes_on_their_own():
+    facts = ("color", "shape", "background", "motion")
+
+    def record(shape, core_right):
+        t = dict.fromkeys(facts, "x") | {"shape": shape}
+        match = dict.fromkeys(facts, False)
+        if core_right is not None:
+            match["core_shape"] = core_right
+        return {"language": "en", "truth": t, "measured": t, "match": match}
+
+    summary = summarise([record("circle", True), record("square", False), record("star", None)])
+    assert summary["en"]["core_shape"] == 0.5 and summary["en"]["core_shape_prompts"] == 2
