@@ -8,7 +8,10 @@ between the stages, or ``--vae-minutes`` / ``--transformer-minutes``) or a fixed
 (``--vae-steps`` / ``--transformer-steps``, which makes the result independent of the machine's speed).
 
 Motion is the hard part; the design choices that serve it:
-- the world draws motions big and unambiguous (a move crosses half the frame, starting on the side it leaves);
+- the world draws motions big and unambiguous; a move is a window of one long move that crosses the frame at a
+  speed a 5 s clip can show and eases to rest at the far edge (``--long-moves``), so the engine's later passes,
+  each continuing the last 9 frames of the one before (``--overlap-prefix`` trains exactly that prefix), carry
+  the move on and stop it at the edge instead of leaving the frame and starting again;
 - noise levels are sampled towards high noise, where the layout over time (the motion) is decided;
 - the loss weighs the object's tokens up (``--object-weight``) and adds a term on the change between latent
   frames (``--temporal-weight``), so the few moving tokens are not drowned by the static background;
@@ -595,6 +598,8 @@ def profile() -> dict:
         # Text-only clips are made keyframe first (see NativeProfile.keyframe_index): trained for it.
         "keyframe_index": KEYFRAME_INDEX,
         "num_inference_steps": 16,
+        # A later pass starts from 9 given frames (5 of its 9 latent frames): half the steps carry the move on.
+        "continuation_steps": 8,
         "guidance_scale": 4.0,
         "max_sequence_length": MAX_TOKENS,
         "decode_timestep": 0.0,

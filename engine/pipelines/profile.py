@@ -34,6 +34,10 @@ class NativeProfile(BaseModel):
     #: Frames over which conditioned edges are eased into the generated ones.
     seam_frames: int = Field(default=6, ge=1)
     num_inference_steps: int = Field(default=30, gt=0)
+    #: Steps of a pass that continues frames it is given (the later chunks of a long clip, an extension, a
+    #: recut): its first ``overlap_frames`` are pinned, so they, not the sampler, decide most of it, and a small
+    #: CPU model makes a 5 s clip in fewer steps. None: ``num_inference_steps``.
+    continuation_steps: int | None = Field(default=None, gt=0)
     guidance_scale: float = 3.0
     max_sequence_length: int = 128
     decode_timestep: float = 0.05

@@ -173,6 +173,8 @@ def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
         together = index == 0 and family.can_batch(late_conditions=late, video_to_video=layout.video_to_video)
         groups = [every] if together else [(shot,) for shot in every]
         chunk_steps = family.pass_steps(video_to_video=layout.video_to_video, denoise_strength=layout.denoise_strength)
+        if overlap and not layout.video_to_video and profile.continuation_steps:
+            chunk_steps = profile.continuation_steps
         passes += [Pass(index, start, end, group, num_frames, chunk_steps) for group in groups]
     return passes
 

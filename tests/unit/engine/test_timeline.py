@@ -87,3 +87,15 @@ def test_every_pass_of_a_plan_carries_the_familys_steps_and_shots_share_only_the
     # An image pinned at the last frame of a continued pass: diffusers needs each shot alone.
     passes = plan_passes(Layout(num_frames=8, context_frames=9, last_frame=True), 2, _family())
     assert [p.shots for p in passes] == [(0,), (1,)]
+
+
+def test_passes_that_continue_given_frames_run_the_profiles_continuation_steps():
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    passes = plan_passes(Layout(num_frames=40), 1, _family(keyframe_index=8, continuation_steps=2))
+    assert [(p.keyframe_draft, p.steps) for p in passes] == [(True, 3), (False, 3), (False, 2), (False, 2), (False, 2)]
+    recut = plan_passes(Layout(num_frames=8, context_frames=9), 1, _family(continuation_steps=2))
+    assert [p.steps for p in recut] == [2]
+    # A remix keeps every step: its frames are redrawn from the source's, not continued.
+    remix = plan_passes(Layout(num_frames=25, video_to_video=True), 1, _family(continuation_steps=2))
+    assert {p.steps for p in remix} == {3}
