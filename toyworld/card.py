@@ -16,12 +16,13 @@ STATUS_FILE = "STATUS.md"
 def _metrics_table(metrics: dict | None) -> str:
     if not metrics:
         return "Not evaluated yet: run `make eval-toy`.\n"
-    lines = ["| language | prompts | colour | motion direction | motion (all 9) | shape | background |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| language | prompts | colour | motion direction | motion (all 9) | shape (all 6) "
+             "| shape (circle, square, triangle) | background |",
+             "|---|---|---|---|---|---|---|---|"]
     for lang, m in metrics["by_language"].items():
         lines.append(
             f"| {lang} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} | {m['motion']:.0%} "
-            f"| {m['shape']:.0%} | {m['background']:.0%} |"
+            f"| {m['shape']:.0%} | {m.get('core_shape', 0):.0%} | {m['background']:.0%} |"
         )
     pairs = metrics.get("pairs") or {}
     if pairs.get("pairs"):
@@ -34,16 +35,36 @@ def _metrics_table(metrics: dict | None) -> str:
                  for where, by_kind in slices.items() for name, m in by_kind.items() if m["prompts"]]
         lines += ["", "Colour on the pairs a caption can confuse (`CONFUSABLE_PAIRS`) and on the rest: "
                   + ", ".join(parts) + "."]
+    lines += _long_clip_lines(metrics)
     edits = metrics.get("edits") or {}
     if edits:
         lines += ["", "Edit checks: " + ", ".join(f"{k} {v:.0%}" for k, v in edits.items() if isinstance(v, float))]
     return "\n".join(lines) + "\n"
 
 
+def _long_clip_lines(metrics: dict) -> list[str]:
+    """Prompts without a background, jumps in long moves, loops and recut seams: what a newcomer sees first."""
+    lines = []
+    for mode, by_language in (metrics.get("newcomer") or {}).items():
+        lines += ["", f"Prompts without a background, prompt completion {mode}: " + ", ".join(
+            f"{lang} colour {m['color']:.0%}, object visible {m['visible']:.0%} of {m['prompts']}"
+            for lang, m in by_language.items()) + "."]
+    jumps = metrics.get("jumps") or {}
+    if jumps:
+        lines += ["", "Long moves through the engine's passes: " + "; ".join(
+            f"{seconds} s: largest jump {m['largest_jump']:.1f} frames' worth of motion, {m['no_jump']:.0%} of "
+            f"{m['prompts']} without a jump over 2" for seconds, m in jumps.items()) + "."]
+    for name, title in (("loops", "5 s loops of bounce and spin close"), ("recuts", "Recuts continue without a jump")):
+        if metrics.get(name):
+            lines += ["", f"{title}: " + ", ".join(f"{lang} {m['no_jump']:.0%} of {m['clips']}"
+                                                   for lang, m in metrics[name].items()) + "."]
+    return lines
+
+
 #: Options shown in a run's command line when they differ from these (the recipe's defaults).
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
           "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
-          "short_clips": 0.25, "confusable_colours": 0.25,
+          "short_clips": 0.25, "confusable_colours": 0.25, "long_moves": 1.0, "overlap_prefix": 0.5,
           "device": "auto",
           "vae_from": None, "init_from": None}
 _FLAGS = {"transformer_batch": "batch"}
@@ -121,10 +142,11 @@ or Chinese ("a red circle bouncing on a blue background", "蓝色背景上一个
 unknown to its word-level tokenizer and read as `<unk>`.
 
 ## Native size, and what the engine does with it
-Native sizes: {sizes}; {NUM_FRAMES} frames a pass (about 0.7 s at {FPS} fps; a move crosses half the frame in
-one pass). The engine
+Native sizes: {sizes}; {NUM_FRAMES} frames a pass (2 s at the 8 fps it is made at, interpolated to {FPS} fps). A
+move crosses the frame at about a quarter of its width per pass and slows to rest at the far edge, so a long
+clip shows one move that stays in frame. The engine
 upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
-previous pass's tail) for longer clips. A clip that starts from text alone is made keyframe first
+previous pass's last 9 frames, in fewer steps: `continuation_steps`) for longer clips. A clip that starts from text alone is made keyframe first
 (`keyframe_index` in `reelbot.json`): a short text-only pass draws the object, its frame {NUM_FRAMES // 2} becomes the
 keyframe, and the clip is made around it, so the motion is decided with the object's place known (the
 transformer has only relative positions). `reelbot.json` beside the weights holds these numbers and the
@@ -138,11 +160,14 @@ transformer stage keeps a pool of encoded clips and replaces two with new ones e
 ## Training
 {_training(summary)}
 ## Metrics
-Method: `make eval-toy` generates one clip for each of 100 held-out prompts (50 seeded scenes, each captioned in
+Method: `make eval-toy` generates one clip for each held-out prompt (seeded scenes, each captioned in
 English and in Chinese and made from the same seed, so the languages are compared on the same scenes)
 the way the engine does (keyframe pass included) and reads it back with the toy world's own measurements (median border colour for the background, nearest
 palette colour of the object's pixels, polar-profile shape match, centroid trajectory and area over time for the
-motion). Direction is scored on the four moves (left/right/up/down); motion on all nine.
+motion). Direction is scored on the four moves (left/right/up/down); motion on all nine; shape over all six
+and, told apart from each other only, over circle, square and triangle. Long moves (5 s and 10 s), 5 s loops of
+the periodic motions and recuts are made through the engine's passes and scored by their largest jump: a step
+more than twice the clip's usual frame-to-frame change.
 
 {_metrics_table(metrics)}
 ## Limits
