@@ -15,6 +15,7 @@ import secrets
 from typing import Literal
 
 from bot.commands import Command
+from bot.i18n import t
 from bot.intents import parse
 from bot.messages import Button
 from bot.models import Chat
@@ -26,18 +27,10 @@ PAYLOAD = "intent"
 _REMEMBERED = "unsure_choice"
 _QUESTION = "unsure_question"
 
-_TEXTS = {
-    "question": {"en": "Should I make a new video, or change #{clip}?", "zh": "要做一个新视频，还是修改 #{clip}？"},
-    "new": {"en": "New video", "zh": "新视频"},
-    "edit": {"en": "Change #{clip}", "zh": "修改 #{clip}"},
-    "gone": {"en": "That question has expired; please send the message again.", "zh": "这个问题已过期，请重新发送消息。"},
-}
-
 
 def text(key: str, lang: str, **params: object) -> str:
-    """The question's words in the user's language (English for any other)."""
-    texts = _TEXTS[key]
-    return texts.get(lang, texts["en"]).format(**params)
+    """The question's words (``question``, ``new``, ``edit``, ``gone``) from the bot's catalogue."""
+    return t(f"unsure_{key}", lang, **params)
 
 
 def needs_choice(command: Command, *, focus_clip_id: int | None) -> bool:

@@ -33,6 +33,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "\u2022 /balance 余额、/history 历史、/buy 充值、/settings 设置、/cancel 取消。",
     },
     "balance": {"en": "Your balance: {balance} credits.", "zh": "你的余额：{balance} 积分。"},
+    # New video or an edit of the clip in focus? (bot/ambiguity.py)
+    "unsure_question": {"en": "Should I make a new video, or change #{clip}?", "zh": "要做一个新视频，还是修改 #{clip}？"},
+    "unsure_new": {"en": "New video", "zh": "新视频"},
+    "unsure_edit": {"en": "Change #{clip}", "zh": "修改 #{clip}"},
+    "unsure_gone": {"en": "That question has expired; please send the message again.",
+                    "zh": "这个问题已过期，请重新发送消息。"},
     "insufficient_credits": {
         "en": "This costs {price} credits but you have {balance}. Get more with /buy, wait for tomorrow's free "
         "credits, or pick cheaper settings (480p, shorter, fewer versions).",
