@@ -44,6 +44,7 @@ import numpy as np
 import torch
 
 from toyworld.captions import LANGUAGES, training_caption
+from toyworld.completion import completion_table
 from toyworld.data import clips_per_batch, make_batch, pick_aspect
 from toyworld.model import (
     ModelConfig,
@@ -607,6 +608,8 @@ def profile() -> dict:
         # Trained with "" as the unconditional caption: any other negative prompt is a row of <unk>s to it.
         "negative_prompt": "",
         "sizes": {tier: {aspect: list(size) for aspect, size in SIZES.items()} for tier in ("480p", "720p", "1080p")},
+        # A prompt naming no background gets one that contrasts with its object (engine.pipelines.completion).
+        "prompt_completion": completion_table(),
     }
 
 

@@ -57,7 +57,11 @@ def test_the_exported_model_loads_with_plain_from_pretrained_and_generates(train
     from diffusers import LTXConditionPipeline
 
     out = trained.export(tmp_path / "model")
-    assert json.loads((out / "reelbot.json").read_text())["sizes"]["480p"]["1:1"] == [64, 64]
+    profile = json.loads((out / "reelbot.json").read_text())
+    assert profile["sizes"]["480p"]["1:1"] == [64, 64]
+    # Complete as written: the background table and the continuation steps need no second command.
+    assert profile["prompt_completion"]["colours"]["green"]["background"]["en"] == " on a black background"
+    assert profile["continuation_steps"] < profile["num_inference_steps"]
     from engine.pipelines.profile import load_profile
 
     profile = load_profile(out)  # the engine accepts the profile as written
