@@ -69,9 +69,9 @@ def eased(distance: np.ndarray, room: float) -> np.ndarray:
     return np.where(distance <= start, distance, start + over - over**2 / (4 * EASE))
 
 
-def edge_margin(shape_aspect: str, axis: str) -> float:
+def edge_margin(aspect: str, axis: str) -> float:
     """Where an object's centre may go along ``axis`` ("x"/"y") with all of every shape inside the frame."""
-    width, height = SIZES[shape_aspect]
+    width, height = SIZES[aspect]
     extent = width if axis == "x" else height
     return 1.3 * BASE_RADIUS * min(width, height) / extent + 0.02
 
