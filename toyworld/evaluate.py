@@ -304,7 +304,7 @@ class Evaluator:
 
         from engine.pipelines.ltx import video_to_video_timesteps
 
-        remix, remix_motion, recut, loop, loop_base, loop_closed = [], [], [], [], [], []
+        remix, remix_motion, remix_background, recut, loop, loop_base, loop_closed = [], [], [], [], [], [], []
         keep = 9  # frames: 5 latent frames
         for prompt in sources:
             aspect = prompt.scene.aspect
@@ -319,6 +319,7 @@ class Evaluator:
                                                                     REMIX_STRENGTH))[0]
             remix.append(classify(source).color != "green" and classify(out).color == "green")
             remix_motion.append(classify(out).motion == classify(source).motion)
+            remix_background.append(classify(out).background == classify(source).background)
             # recut: keep the first `keep` frames, regenerate the rest with another motion
             other = caption(Scene(**{**prompt.scene.to_dict(), "motion": "stay"}), prompt.language,
                             np.random.default_rng(prompt.seed))
@@ -338,6 +339,7 @@ class Evaluator:
             "sources": len(sources),
             "remix_turns_green": float(np.mean(remix)),
             "remix_keeps_motion": float(np.mean(remix_motion)),
+            "remix_keeps_background": float(np.mean(remix_background)),
             "recut_keeps_prefix": float(np.mean([m < SAME_FRAMES_MAE for m in recut])),
             "recut_prefix_mae": float(np.mean(recut)),
             "loop_closes": float(np.mean(loop_closed)),

@@ -100,7 +100,7 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
                        recuts=2)
     assert metrics["colour_slices"]["confusable set"]["confusable"]["prompts"] == 2
     assert set(metrics["by_language"]) == {"en", "zh"}
-    assert {"remix_turns_green", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
+    assert {"remix_turns_green", "remix_keeps_background", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
     assert metrics["animate"]["prompts"] == 2 and 0.0 <= metrics["animate"]["direction"] <= 1.0
     assert metrics["loops"]["en"]["clips"] == 1 and metrics["recuts"]["zh"]["clips"] == 1
     assert "## Loops of periodic motions" in (model / REPORT_FILE).read_text()
