@@ -58,7 +58,7 @@ LONG_MOVE_TRAVEL = 0.24
 EASE = 0.08
 #: Of the long-move windows, the share drawn where it slows down or rests at the edge: what a later pass of a
 #: long clip sees, so it carries the stop on instead of restarting the move.
-EASING_WINDOWS = 0.25
+EASING_WINDOWS = 0.4
 
 
 def eased(distance: np.ndarray, room: float) -> np.ndarray:
