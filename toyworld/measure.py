@@ -167,15 +167,22 @@ def classify(frames: np.ndarray, shapes: tuple[str, ...] = SHAPES) -> Measuremen
     return Measurement(shape, color, _nearest(bg, BACKGROUNDS), motion, centroids, areas)
 
 
+#: A centroid step below this many pixels is measurement noise of a still object, not motion.
+STILL_STEP = 0.3
+
+
 def largest_jump(centroids: np.ndarray) -> float:
-    """The largest frame-to-frame centroid step in frames' worth of the clip's mean motion (net travel over
-    frames): a steady move gives about 1, a motion that restarts at a pass boundary gives many; inf where the
-    object goes missing between frames (it left the frame), 0 for a clip without net motion."""
-    steps = np.linalg.norm(np.diff(centroids, axis=0), axis=1)
+    """The largest frame-to-frame centroid step in frames' worth of motion: over the median step of the frames
+    where the object moves (a move that eases to rest at the edge is judged by its moving speed, not diluted by
+    its rest). A steady move gives about 1, a motion that restarts at a pass boundary gives many; inf where the
+    object goes missing between frames (it left the frame), 0 for a clip that never moves."""
     if not np.isfinite(centroids).all():
         return float("inf")
-    mean_step = float(np.linalg.norm(centroids[-1] - centroids[0])) / max(len(centroids) - 1, 1)
-    return float(steps.max() / mean_step) if mean_step > 0 and len(steps) else 0.0
+    steps = np.linalg.norm(np.diff(centroids, axis=0), axis=1)
+    moving = steps[steps > STILL_STEP]
+    if not len(moving):
+        return 0.0
+    return float(steps.max() / max(float(np.median(moving)), STILL_STEP))
 
 
 def seam_jump(frames: np.ndarray, seam: int | None = None) -> float:

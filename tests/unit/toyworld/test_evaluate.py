@@ -198,3 +198,17 @@ def test_the_summary_scores_the_core_shapes_on_their_own():
 
     summary = summarise([record("circle", True), record("square", False), record("star", None)])
     assert summary["en"]["core_shape"] == 0.5 and summary["en"]["core_shape_prompts"] == 2
+
+
+def test_a_move_that_eases_to_rest_at_the_edge_is_judged_by_its_moving_speed():
+    import numpy as np
+
+    from toyworld.measure import largest_jump
+
+    x = np.concatenate([np.linspace(10, 40, 31), np.full(50, 40.0)])  # 1 px a frame, then a long rest
+    along = np.stack([x, np.full(len(x), 30.0)], axis=1)
+    assert largest_jump(along) == pytest.approx(1.0)
+    back = along.copy()
+    back[60:] = [25.0, 30.0]  # jumps back 15 px from its rest
+    assert largest_jump(back) > 10
+    assert largest_jump(np.full((20, 2), 30.0)) == 0.0
