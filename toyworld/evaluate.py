@@ -222,7 +222,8 @@ class Evaluator:
 
     def jumps(self, prompts: list[Prompt], seconds: int) -> dict:
         """Moves made ``seconds`` long through the engine's passes, at the model's generation rate: the largest
-        centroid jump (in frames' worth of its moving speed, ``measure.largest_jump``) and the share of clips without a jump over two."""
+        centroid jump (in frames' worth of its moving speed, ``measure.largest_jump``) and the share of clips
+        without a jump over two."""
         from engine.pipelines.timeline import Shot, Timeline, render_timeline
         from toyworld.measure import largest_jump
 
