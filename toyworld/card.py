@@ -20,9 +20,10 @@ def _metrics_table(metrics: dict | None) -> str:
              "| shape (circle, square, triangle) | background |",
              "|---|---|---|---|---|---|---|---|"]
     for lang, m in metrics["by_language"].items():
+        core = f"{m['core_shape']:.0%}" if "core_shape" in m else "-"  # not measured before run 6's evaluation
         lines.append(
             f"| {lang} | {m['prompts']} | {m['color']:.0%} | {m['direction']:.0%} | {m['motion']:.0%} "
-            f"| {m['shape']:.0%} | {m.get('core_shape', 0):.0%} | {m['background']:.0%} |"
+            f"| {m['shape']:.0%} | {core} | {m['background']:.0%} |"
         )
     pairs = metrics.get("pairs") or {}
     if pairs.get("pairs"):
@@ -122,6 +123,14 @@ def _training(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _moves(opts: dict) -> str:
+    """How far the run's training world moved an object in one pass."""
+    if opts.get("long_moves"):
+        return ("A move crosses the frame at about a quarter of its width per pass and slows to rest at the far "
+                "edge, so a long clip shows one move that stays in frame.")
+    return "A move crosses half the frame in one pass."
+
+
 def write_model_card(directory: Path | str, summary: dict, metrics: dict | None = None, note: str = "") -> Path:
     """Write ``README.md``; ``metrics`` defaults to the ``eval.json`` beside it, if any; ``note`` goes on top."""
     directory = Path(directory)
@@ -142,9 +151,8 @@ or Chinese ("a red circle bouncing on a blue background", "蓝色背景上一个
 unknown to its word-level tokenizer and read as `<unk>`.
 
 ## Native size, and what the engine does with it
-Native sizes: {sizes}; {NUM_FRAMES} frames a pass (2 s at the 8 fps it is made at, interpolated to {FPS} fps). A
-move crosses the frame at about a quarter of its width per pass and slows to rest at the far edge, so a long
-clip shows one move that stays in frame. The engine
+Native sizes: {sizes}; {NUM_FRAMES} frames a pass (2 s at the 8 fps it is made at, interpolated to {FPS} fps).
+{_moves(summary.get("options", {}))} The engine
 upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
 previous pass's last 9 frames, in fewer steps: `continuation_steps`) for longer clips. A clip that starts from text alone is made keyframe first
 (`keyframe_index` in `reelbot.json`): a short text-only pass draws the object, its frame {NUM_FRAMES // 2} becomes the
