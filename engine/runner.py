@@ -24,7 +24,7 @@ from engine.options import EngineOptions, MediaOptions
 from engine.pipelines import RenderPlan, operations, plan
 from engine.pipelines.completion import complete_prompt
 from engine.pipelines.family import Family
-from engine.specs import Generate
+from engine.specs import Animate, Generate, Loop
 from engine.store import LocalMediaStore
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,13 @@ class Engine:
         return plan(self.family, specs)
 
     def _generated(self, spec):
-        """The spec as the model makes it: at the profile's generation fps when that is below the requested, and a
-        text-only prompt completed by the model's table (a contrasting background where it names none)."""
+        """The spec as the model makes it: at the profile's generation rate when that is below the requested (lower
+        still for a long clip the model stretches into one pass), and a text-only prompt completed by the model's table (a contrasting background where it names none)."""
         if isinstance(spec, Generate):
             spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
-        fps = self.family.profile.generation_fps
-        if fps is None or fps >= spec.settings.fps:
+        one_pass = isinstance(spec, (Generate, Animate, Loop))  # made from nothing: stretchable into one pass
+        fps = self.family.profile.generation_rate(spec.settings.fps, spec.settings.duration_s, one_pass=one_pass)
+        if fps >= spec.settings.fps:
             return spec
         return spec.model_copy(update={"settings": spec.settings.model_copy(update={"fps": fps})})
 

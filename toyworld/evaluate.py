@@ -31,7 +31,7 @@ import torch
 
 from toyworld.captions import LANGUAGES, caption
 from toyworld.card import METRICS_FILE, write_model_card
-from toyworld.measure import classify, seam_jump
+from toyworld.measure import BACK_PX, classify, seam_jump
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import (
     ASPECTS,
@@ -221,28 +221,31 @@ class Evaluator:
                 for language, r in rows.items()}
 
     def jumps(self, prompts: list[Prompt], seconds: int) -> dict:
-        """Moves made ``seconds`` long through the engine's passes, at the model's generation rate: the largest
-        centroid jump (in frames' worth of its moving speed, ``measure.largest_jump``) and the share of clips
-        without a jump over two."""
-        from engine.pipelines.timeline import Shot, Timeline, render_timeline
-        from toyworld.measure import largest_jump
+        """Moves made ``seconds`` long as the engine makes them (one stretched pass where the profile says so,
+        else pass after pass): the largest centroid jump (in frames' worth of its moving speed,
+        ``measure.largest_jump``), the share of clips without a jump over ``NO_JUMP``, and the share whose path
+        never goes back along the move by more than ``measure.BACK_PX``."""
+        from toyworld.measure import backtrack, largest_jump
 
-        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
-        jumps = []
+        jumps, backs = [], []
         for prompt in prompts:
-            width, height = SIZES[prompt.scene.aspect]
-            timeline = Timeline(num_frames=seconds * fps + 1, width=width, height=height, fps=fps)
-            shot = Shot(prompts=[(0, prompt.text)], negative_prompt=self.settings["negative_prompt"], seed=prompt.seed)
-            (clip,) = render_timeline(self.family, timeline, [shot], on_step=lambda: None)
-            jumps.append(largest_jump(classify(np.asarray(clip)).centroids))
+            centroids = classify(self._timeline(prompt, seconds)).centroids
+            jumps.append(largest_jump(centroids))
+            backs.append(backtrack(centroids))
         return {"prompts": len(prompts), "largest_jump": float(max(jumps)) if jumps else 0.0,
-                "no_jump": float(np.mean([j <= 2.0 for j in jumps])) if jumps else 0.0}
+                "no_jump": float(np.mean([j <= NO_JUMP for j in jumps])) if jumps else 0.0,
+                "monotone": float(np.mean([b <= BACK_PX for b in backs])) if backs else 0.0}
+
+    def _rate(self, seconds: float, one_pass: bool) -> int:
+        """The rate the engine makes a clip of ``seconds`` at (lower for a long clip stretched into one pass)."""
+        return self.family.profile.generation_rate(self.settings["frame_rate"], seconds, one_pass=one_pass)
 
     def _timeline(self, prompt: Prompt, seconds: float, **anchors) -> np.ndarray:
-        """One clip of ``seconds`` through the engine's passes at the model's generation rate."""
+        """One clip of ``seconds`` (and a frame) made as the engine makes it: at its generation rate, in one
+        stretched pass when made from nothing and the profile stretches, else through the engine's passes."""
         from engine.pipelines.timeline import Shot, Timeline, render_timeline
 
-        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
+        fps = self._rate(seconds, one_pass="context" not in anchors)
         width, height = SIZES[prompt.scene.aspect]
         timeline = Timeline(num_frames=round(seconds * fps) + 1, width=width, height=height, fps=fps, **anchors)
         shot = Shot(prompts=[(0, prompt.text)], negative_prompt=self.settings["negative_prompt"], seed=prompt.seed)
@@ -262,8 +265,7 @@ class Evaluator:
     def recuts(self, prompts: list[Prompt], keep_seconds: float = 1, seconds: float = 2) -> dict:
         """Recuts made as the engine's recut makes them: a move's first ``keep_seconds`` kept, ``seconds`` more
         made from their tail with another motion ("stay"); scored by the jump across the cut (``NO_JUMP``)."""
-        fps = self.family.profile.generation_fps or self.settings["frame_rate"]
-        keep = round(keep_seconds * fps) + 1
+        keep = round(keep_seconds * self._rate(2 * keep_seconds, one_pass=True)) + 1
         seams: dict[str, list[float]] = {language: [] for language in LANGUAGES}
         for prompt in prompts:
             source = self._timeline(prompt, 2 * keep_seconds)[:keep]

@@ -169,20 +169,41 @@ def classify(frames: np.ndarray, shapes: tuple[str, ...] = SHAPES) -> Measuremen
 
 #: A centroid step below this many pixels is measurement noise of a still object, not motion.
 STILL_STEP = 0.3
+#: A frame's worth of motion is taken as at least this many pixels: below it the mask's own wobble (a few
+#: tenths of a pixel, and the VAE decodes frames in pairs, so a slow move's steps alternate short and long) is
+#: as large as the motion, and a step of under two pixels between frames is no jump anyone can see.
+MIN_FRAME_MOTION = 1.0
 
 
 def largest_jump(centroids: np.ndarray) -> float:
     """The largest frame-to-frame centroid step in frames' worth of motion: over the median step of the frames
     where the object moves (a move that eases to rest at the edge is judged by its moving speed, not diluted by
-    its rest). A steady move gives about 1, a motion that restarts at a pass boundary gives many; inf where the
-    object goes missing between frames (it left the frame), 0 for a clip that never moves."""
+    its rest), taken as at least ``MIN_FRAME_MOTION``. A steady move gives about 1, a motion that restarts at a
+    pass boundary gives many; inf where the object goes missing between frames (it left the frame), 0 for a
+    clip that never moves."""
     if not np.isfinite(centroids).all():
         return float("inf")
     steps = np.linalg.norm(np.diff(centroids, axis=0), axis=1)
     moving = steps[steps > STILL_STEP]
     if not len(moving):
         return 0.0
-    return float(steps.max() / max(float(np.median(moving)), STILL_STEP))
+    return float(steps.max() / max(float(np.median(moving)), MIN_FRAME_MOTION))
+
+
+#: A path that goes back along its move by no more than this many pixels is monotone (the centroid of a
+#: still object wanders by a few tenths of a pixel).
+BACK_PX = 1.0
+
+
+def backtrack(centroids: np.ndarray) -> float:
+    """How far (pixels) the path ever goes back along its overall move, from the farthest point it had reached:
+    0 for a monotone move; a move that overshoots and returns, or restarts, goes back by its whole way."""
+    if not np.isfinite(centroids).all() or len(centroids) < 2:
+        return float("inf") if len(centroids) and not np.isfinite(centroids).all() else 0.0
+    travel = centroids[-1] - centroids[0]
+    axis = int(np.argmax(np.abs(travel)))
+    along = centroids[:, axis] * (1.0 if travel[axis] >= 0 else -1.0)
+    return float(np.max(np.maximum.accumulate(along) - along))
 
 
 def seam_jump(frames: np.ndarray, seam: int | None = None) -> float:

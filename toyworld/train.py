@@ -77,6 +77,9 @@ DRAFT_LATENT_FRAMES = KEYFRAME_INDEX // 2 + 1
 #: the clean prefix every later pass of a long clip is made from.
 OVERLAP_FRAMES = 9
 OVERLAP_LATENT_FRAMES = (OVERLAP_FRAMES - 1) // 2 + 1
+#: The longest pass a clip from nothing is stretched into (``reelbot.json`` ``stretch_frames``): 5 s at the
+#: generation rate; a longer clip is made at a lower rate and interpolated up.
+STRETCH_FRAMES = 41
 
 
 @dataclass
@@ -598,6 +601,9 @@ def profile() -> dict:
         "overlap_frames": OVERLAP_FRAMES,
         # Text-only clips are made keyframe first (see NativeProfile.keyframe_index): trained for it.
         "keyframe_index": KEYFRAME_INDEX,
+        # It learnt one move per 17-frame clip: a clip from nothing is that move, slowed to fill the duration
+        # (one pass of up to 41 frames, told a frame rate that many times its own), never a move restarted.
+        "stretch_frames": STRETCH_FRAMES,
         "num_inference_steps": 16,
         # A later pass starts from 9 given frames (5 of its 9 latent frames): half the steps carry the move on.
         "continuation_steps": 8,

@@ -61,6 +61,9 @@ class PassRequest:
     denoise_strength: float = 1.0
     #: Denoising steps this call runs, as the render plan says (None: the profile's); ``on_step`` runs once each.
     num_inference_steps: int | None = None
+    #: How many of the model's own frame intervals one frame of this pass spans (a stretched pass: its motion
+    #: slowed to fill the clip); the family tells the model a frame rate this many times its own.
+    time_scale: float = 1.0
 
     def single(self, index: int) -> "PassRequest":
         return replace(
@@ -78,6 +81,8 @@ class Family(ABC):
     operations: frozenset[str] = frozenset()
     #: Whether passes come with sound (``render`` returns a :class:`PassResult` with ``audio``).
     makes_audio: bool = False
+    #: Whether ``render`` honours ``PassRequest.time_scale`` (the profile's ``stretch_frames`` needs it).
+    scales_time: bool = False
 
     def __init__(self, profile: NativeProfile) -> None:
         self.profile = profile

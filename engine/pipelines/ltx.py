@@ -39,6 +39,7 @@ class LTXFamily(Family):
     """Frame conditions at any index and video-to-video by ``denoise_strength`` cover all eight operations."""
 
     name = "LTX-Video"
+    scales_time = True  # frame_rate only scales RoPE's time axis: a stretched pass is told a higher one
     operations = frozenset({"generate", "animate", "remix", "recut", "extend", "blend", "loop", "storyboard"})
 
     def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:
@@ -76,7 +77,7 @@ class LTXFamily(Family):
             height=request.height,
             width=request.width,
             num_frames=request.num_frames,
-            frame_rate=self.profile.fps or request.fps,
+            frame_rate=(self.profile.fps or request.fps) * request.time_scale,
             num_inference_steps=steps,
             timesteps=timesteps,
             guidance_scale=guidance_scale,

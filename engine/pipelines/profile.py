@@ -54,6 +54,13 @@ class NativeProfile(BaseModel):
     #: at ``keyframe_index``. For models that draw the right things but cannot decide motion from noise alone
     #: (the toy model: its transformer has no sense of absolute position); None: one pass.
     keyframe_index: int | None = Field(default=None, ge=1)
+    #: Models that learnt one motion per clip (the embedded toy model, from 17-frame clips): a clip made from
+    #: nothing (text, an image at frame 0, a loop's two ends) is one pass of at most this many frames (8k+1)
+    #: whose motion spans the whole duration. The model is told a frame rate as many times its own as the pass
+    #: is longer than ``max_frames_per_pass``, so LTX's RoPE sees one of its own clips, slowed down; a longer
+    #: clip is generated at a lower rate and interpolated up. Without it each chunk continues the one before,
+    #: and a model that knows only short moves starts its move again in every chunk. None: chunks.
+    stretch_frames: int | None = Field(default=None, ge=9)
     #: Distilled checkpoints: their own noise levels for each pass (LTX-2 distilled: 8), used instead of
     #: ``num_inference_steps``; ``refine_sigmas`` then refine the result in the same pass (LTX-2: 3 more).
     sigmas: list[float] | None = None
@@ -70,7 +77,10 @@ class NativeProfile(BaseModel):
 
     @model_validator(mode="after")
     def _shapes_the_model_accepts(self) -> "NativeProfile":
-        for name, value in (("max_frames_per_pass", self.max_frames_per_pass), ("overlap_frames", self.overlap_frames)):
+        lengths = [("max_frames_per_pass", self.max_frames_per_pass), ("overlap_frames", self.overlap_frames)]
+        if self.stretch_frames is not None:
+            lengths.append(("stretch_frames", self.stretch_frames))
+        for name, value in lengths:
             if (value - 1) % 8:
                 raise ValueError(f"{name} must be 8k+1 frames, got {value}")
         for tier, shapes in self.sizes.items():
@@ -78,6 +88,14 @@ class NativeProfile(BaseModel):
                 if width % 32 or height % 32:
                     raise ValueError(f"sizes.{tier}.{aspect} must be multiples of 32, got {width}x{height}")
         return self
+
+    def generation_rate(self, fps: int, duration_s: float, *, one_pass: bool = False) -> int:
+        """The frame rate a clip of ``duration_s`` asked for at ``fps`` is made at: ``generation_fps`` when lower,
+        and for a clip made from nothing (``one_pass``) low enough that it fits in one ``stretch_frames`` pass."""
+        rate = min(fps, self.generation_fps or fps)
+        if one_pass and self.stretch_frames is not None and duration_s > 0:
+            rate = min(rate, max(1, int((self.stretch_frames - 1) // duration_s)))
+        return rate
 
     def native_size(self, resolution: str, aspect: str) -> tuple[int, int]:
         return tuple(self.sizes[resolution][aspect])  # type: ignore[return-value]

@@ -114,6 +114,8 @@ class Pass:
     num_frames: int
     steps: int
     keyframe_draft: bool = False
+    #: A stretched pass's frames each span this many of the model's own (``NativeProfile.stretch_frames``).
+    time_scale: float = 1.0
 
 
 def plan_chunks(timeline: Timeline | Layout, max_frames: int, overlap: int) -> list[tuple[int, int]]:
@@ -151,10 +153,34 @@ def _keyframe_first(layout: Layout, index: int, start: int, end: int, keyframe_i
     )
 
 
+def stretched(layout: Layout, family: Family) -> bool:
+    """Whether ``layout`` is one stretched pass (``NativeProfile.stretch_frames``): a clip made from nothing
+    (no context, source or cut; an image at frame 0 and a last frame are fine) that fits in one."""
+    frames = family.profile.stretch_frames
+    return (
+        frames is not None
+        and family.scales_time
+        and layout.context_frames == 0
+        and not layout.video_to_video
+        and not layout.cuts
+        and set(layout.keyframes) <= {0}
+        and layout.num_frames <= frames
+    )
+
+
+def time_scale(num_frames: int, profile) -> float:
+    """How many of the model's frame intervals each frame of a stretched ``num_frames`` pass spans (never < 1)."""
+    return max(1.0, (pass_frames(num_frames) - 1) / (profile.max_frames_per_pass - 1))
+
+
 def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
     """Every pipeline call that renders ``shots`` videos of ``layout``, in order, each with its steps."""
     profile = family.profile
-    chunks = plan_chunks(layout, profile.max_frames_per_pass, profile.overlap_frames)
+    stretch = stretched(layout, family)
+    if stretch:
+        chunks, scale = [(0, layout.num_frames)], time_scale(layout.num_frames, profile)
+    else:
+        chunks, scale = plan_chunks(layout, profile.max_frames_per_pass, profile.overlap_frames), 1.0
     steps = family.pass_steps(video_to_video=False)
     passes: list[Pass] = []
     for index, (start, end) in enumerate(chunks):
@@ -164,7 +190,7 @@ def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
         if _keyframe_first(layout, index, start, end, profile.keyframe_index):
             # 1. The keyframes of every shot in one short call, 2. each shot alone around its own keyframe.
             passes.append(Pass(index, start, end, every, pass_frames(profile.keyframe_index + 1), steps, True))
-            passes += [Pass(index, start, end, (shot,), num_frames, steps) for shot in every]
+            passes += [Pass(index, start, end, (shot,), num_frames, steps, time_scale=scale) for shot in every]
             continue
         last = index == len(chunks) - 1
         late = (start in layout.keyframes and overlap > 0) or (last and layout.last_frame and overlap + end - start > 1)
@@ -175,7 +201,7 @@ def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
         chunk_steps = family.pass_steps(video_to_video=layout.video_to_video, denoise_strength=layout.denoise_strength)
         if overlap and not layout.video_to_video and profile.continuation_steps:
             chunk_steps = profile.continuation_steps
-        passes += [Pass(index, start, end, group, num_frames, chunk_steps) for group in groups]
+        passes += [Pass(index, start, end, group, num_frames, chunk_steps, time_scale=scale) for group in groups]
     return passes
 
 
@@ -293,8 +319,8 @@ def _render_pass(
         conditions.append(FrameCondition(keyframe[None], frame_index=overlap))
     if last and timeline.last_frame is not None and overlap + new_frames - 1 > 0:
         conditions.append(FrameCondition(timeline.last_frame[None], frame_index=overlap + new_frames - 1))
-    if drafted_keyframe is not None:
-        conditions.append(FrameCondition(drafted_keyframe[None], profile.keyframe_index))
+    if drafted_keyframe is not None:  # where the draft's frame falls in this pass's (stretched) time
+        conditions.append(FrameCondition(drafted_keyframe[None], round(profile.keyframe_index * planned.time_scale)))
     # 3. Video-to-video: the source frames under this pass, held at the end to fill 8k+1.
     init_video = None
     if timeline.init_video is not None:
@@ -319,6 +345,7 @@ def _render_pass(
         init_video=init_video,
         denoise_strength=timeline.denoise_strength if init_video is not None else 1.0,
         num_inference_steps=planned.steps,
+        time_scale=planned.time_scale,
     )
     start_at = 0 if drafted_keyframe is not None else overlap
     result = PassResult.of(family.render(request, on_step))

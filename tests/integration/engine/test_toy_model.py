@@ -88,3 +88,18 @@ def test_make_it_green_as_the_bot_words_it_turns_the_clip_green(toy, source):
         (clips,) = toy.run([Remix(source=source.path, prompt=edit.prompt, strength=edit.strength, settings=s)])
         colours.append(_measured(clips[0]).color)
     assert colours.count("green") >= 2, colours
+
+
+def test_a_ten_second_move_is_one_move_slowed_to_fill_the_clip_not_a_move_restarted(toy):
+    from toyworld.measure import backtrack
+
+    settings = Settings(aspect="16:9", duration_s=10, fps=24, seed=2000009)
+    spec = Generate(prompt="a red circle moving right on a blue background", settings=settings)
+    assert toy.plan([toy._generated(spec)]).calls == 2  # the keyframe draft, then the whole clip in one pass
+    ((clip,),) = toy.run([spec])
+    assert (clip.num_frames, clip.fps) == (240, 24)
+    frames = load_video(clip.path).frames[::6]  # 4 fps: the rate it was made at, before interpolation
+    measured = classify(np.stack([np.asarray(Image.fromarray(f).resize((96, 64))) for f in frames]))
+    assert measured.motion == "right"
+    travel = measured.centroids[-1, 0] - measured.centroids[0, 0]
+    assert travel > 10 and backtrack(measured.centroids) <= 1.0, measured.centroids[:, 0]

@@ -99,3 +99,54 @@ def test_passes_that_continue_given_frames_run_the_profiles_continuation_steps()
     # A remix keeps every step: its frames are redrawn from the source's, not continued.
     remix = plan_passes(Layout(num_frames=25, video_to_video=True), 1, _family(continuation_steps=2))
     assert {p.steps for p in remix} == {3}
+
+
+def test_a_clip_from_nothing_that_fits_is_one_stretched_pass_around_its_keyframe():
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    family = _family(keyframe_index=8, stretch_frames=41)
+    draft, main = plan_passes(Layout(num_frames=40), 1, family)
+    assert (draft.keyframe_draft, draft.num_frames, draft.time_scale) == (True, 9, 1.0)
+    assert (main.start, main.end, main.num_frames, main.time_scale) == (0, 40, 41, 2.5)
+    # An image at frame 0 (animate) and a loop's two ends stretch too, without a draft.
+    (animated,) = plan_passes(Layout(num_frames=40, keyframes=(0,)), 1, family)
+    (looped,) = plan_passes(Layout(num_frames=41, keyframes=(0,), last_frame=True), 1, family)
+    assert animated.time_scale == looped.time_scale == 2.5
+    # A short clip is the model's own length: one pass at its own rate.
+    assert [p.time_scale for p in plan_passes(Layout(num_frames=17), 1, family)] == [1.0, 1.0]
+
+
+def test_continuations_sources_cards_and_too_long_clips_are_made_in_chunks():
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    family = _family(keyframe_index=8, stretch_frames=41)
+    for layout in (
+        Layout(num_frames=40, context_frames=9),
+        Layout(num_frames=40, video_to_video=True, denoise_strength=0.6),
+        Layout(num_frames=40, cuts=(0, 20)),
+        Layout(num_frames=49),
+    ):
+        passes = plan_passes(layout, 1, family)
+        assert len(passes) > 1 and all(p.time_scale == 1.0 for p in passes), layout
+
+
+def test_a_family_that_cannot_scale_time_is_never_stretched():
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    family = _family(stretch_frames=41)
+    family.scales_time = False
+    assert len(plan_passes(Layout(num_frames=40), 1, family)) == 4  # 17 frames, then 8, 8 and 7 more
+
+
+def test_a_long_clip_from_nothing_is_made_at_the_rate_that_fits_one_stretched_pass():
+    import pytest
+    from pydantic import ValidationError
+
+    from engine.pipelines.profile import NativeProfile
+
+    profile = NativeProfile(generation_fps=8, max_frames_per_pass=17, overlap_frames=9, stretch_frames=41)
+    assert [profile.generation_rate(24, seconds, one_pass=True) for seconds in (2, 5, 10, 15, 20)] == [8, 8, 4, 2, 2]
+    assert profile.generation_rate(24, 10) == 8  # a continuation keeps the model's own rate
+    assert NativeProfile(generation_fps=8).generation_rate(24, 20, one_pass=True) == 8
+    with pytest.raises(ValidationError, match="stretch_frames"):
+        NativeProfile(stretch_frames=40)

@@ -212,3 +212,20 @@ def test_a_move_that_eases_to_rest_at_the_edge_is_judged_by_its_moving_speed():
     back[60:] = [25.0, 30.0]  # jumps back 15 px from its rest
     assert largest_jump(back) > 10
     assert largest_jump(np.full((20, 2), 30.0)) == 0.0
+
+
+def test_a_slow_move_is_judged_by_at_least_a_pixel_a_frame_and_a_path_that_turns_back_is_not_monotone():
+    import numpy as np
+
+    from toyworld.measure import backtrack, largest_jump
+
+    x = 10 + np.cumsum(np.tile([0.3, 0.7], 20))  # half a pixel a frame, decoded in pairs
+    slow = np.stack([x, np.full(len(x), 30.0)], axis=1)
+    assert largest_jump(slow) == pytest.approx(0.7) and backtrack(slow) == 0.0
+    overshoot = slow.copy()
+    overshoot[30:, 0] -= 6.0  # goes back 6 px
+    assert backtrack(overshoot) == pytest.approx(6.0 - 0.3, abs=0.5)
+    assert largest_jump(overshoot) > 2.0
+    down = slow[:, ::-1].copy()
+    down[:, 1] = 100 - down[:, 1]  # a move up the frame is monotone too
+    assert backtrack(down) == 0.0
