@@ -52,9 +52,10 @@ def _long_clip_lines(metrics: dict) -> list[str]:
             for lang, m in by_language.items()) + "."]
     jumps = metrics.get("jumps") or {}
     if jumps:
-        lines += ["", "Long moves through the engine's passes: " + "; ".join(
+        lines += ["", "Long moves, made as the engine makes them: " + "; ".join(
             f"{seconds} s: largest jump {m['largest_jump']:.1f} frames' worth of motion, {m['no_jump']:.0%} of "
-            f"{m['prompts']} without a jump over 2" for seconds, m in jumps.items()) + "."]
+            f"{m['prompts']} without a jump over 2" + (f", {m['monotone']:.0%} monotone" if "monotone" in m else "")
+            for seconds, m in jumps.items()) + "."]
     for name, title in (("loops", "5 s loops of bounce and spin close"), ("recuts", "Recuts continue without a jump")):
         if metrics.get(name):
             lines += ["", f"{title}: " + ", ".join(f"{lang} {m['no_jump']:.0%} of {m['clips']}"
@@ -153,8 +154,12 @@ unknown to its word-level tokenizer and read as `<unk>`.
 ## Native size, and what the engine does with it
 Native sizes: {sizes}; {NUM_FRAMES} frames a pass (2 s at the 8 fps it is made at, interpolated to {FPS} fps).
 {_moves(summary.get("options", {}))} The engine
-upscales the native size to the requested resolution (480p/720p/1080p) and chains passes (conditioned on the
-previous pass's last 9 frames, in fewer steps: `continuation_steps`) for longer clips. A clip that starts from text alone is made keyframe first
+upscales the native size to the requested resolution (480p/720p/1080p). A clip made from nothing (text, an
+image, a loop) is one pass of up to 41 frames (`stretch_frames`) whose move fills the whole duration: the model
+is told a frame rate as many times its own as the pass is longer than its 17 frames, so it sees one of its own
+clips, slowed down; a 10 s or 20 s clip is made at 4 or 2 fps and interpolated up. A clip that continues others
+(extend, recut, blend, storyboard cards) chains passes (conditioned on the previous pass's last 9 frames, in fewer
+steps: `continuation_steps`). A clip that starts from text alone is made keyframe first
 (`keyframe_index` in `reelbot.json`): a short text-only pass draws the object, its frame {NUM_FRAMES // 2} becomes the
 keyframe, and the clip is made around it, so the motion is decided with the object's place known (the
 transformer has only relative positions). `reelbot.json` beside the weights holds these numbers and the
@@ -174,8 +179,9 @@ the way the engine does (keyframe pass included) and reads it back with the toy 
 palette colour of the object's pixels, polar-profile shape match, centroid trajectory and area over time for the
 motion). Direction is scored on the four moves (left/right/up/down); motion on all nine; shape over all six
 and, told apart from each other only, over circle, square and triangle. Long moves (5 s and 10 s), 5 s loops of
-the periodic motions and recuts are made through the engine's passes and scored by their largest jump: a step
-more than twice the clip's usual frame-to-frame change.
+the periodic motions and recuts are made as the engine makes them and scored by their largest jump: a step
+more than twice the clip's usual frame-to-frame change (a frame's worth of motion taken as at least a pixel);
+a long move is monotone when it never goes back along its way by more than a pixel.
 
 {_metrics_table(metrics)}
 ## Limits
