@@ -95,13 +95,16 @@ class Family(ABC):
                 f"the {self.name} model family cannot do '{operation}'; it can do: {', '.join(sorted(self.operations))}"
             )
 
-    def pass_steps(self, *, video_to_video: bool = False, denoise_strength: float = 1.0) -> int:
+    def pass_steps(self, *, video_to_video: bool = False, denoise_strength: float = 1.0, continues: bool = False) -> int:
         """Denoising steps one pass runs (the render plan's count; ``render`` must run exactly this many).
 
-        The default is the profile's steps for every pass, video-to-video included: a family whose pipeline
-        cuts its schedule by ``denoise_strength`` lengthens the schedule so that many remain (see
-        ``ltx.video_to_video_timesteps``).
+        The default is the profile's steps for every pass, video-to-video included (a family whose pipeline
+        cuts its schedule by ``denoise_strength`` lengthens the schedule so that many remain, see
+        ``ltx.video_to_video_timesteps``), and ``continuation_steps`` for a pass that ``continues`` frames it
+        is given.
         """
+        if continues and not video_to_video and self.profile.continuation_steps:
+            return self.profile.continuation_steps
         return self.profile.num_inference_steps
 
     def can_batch(self, *, late_conditions: bool, video_to_video: bool = False) -> bool:

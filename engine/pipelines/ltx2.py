@@ -57,8 +57,9 @@ class LTX2Family(Family):
         # The pipeline draws every video's noise from one generator: alone, each video is its seed's clip.
         return False
 
-    def pass_steps(self, *, video_to_video: bool = False, denoise_strength: float = 1.0) -> int:
-        steps = self.profile.num_inference_steps
+    def pass_steps(self, *, video_to_video: bool = False, denoise_strength: float = 1.0, continues: bool = False) -> int:
+        # A distilled checkpoint's noise levels are fixed: a continuation runs them all, whatever continuation_steps.
+        steps = super().pass_steps(video_to_video=video_to_video, continues=continues and not self.profile.sigmas)
         sigmas = self._sigmas(steps, video_to_video, denoise_strength)
         return (steps if sigmas is None else len(sigmas)) + len(self.profile.refine_sigmas or [])
 

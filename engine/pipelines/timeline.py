@@ -198,9 +198,9 @@ def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
         # each shot's own frames, so each goes alone.
         together = index == 0 and family.can_batch(late_conditions=late, video_to_video=layout.video_to_video)
         groups = [every] if together else [(shot,) for shot in every]
-        chunk_steps = family.pass_steps(video_to_video=layout.video_to_video, denoise_strength=layout.denoise_strength)
-        if overlap and not layout.video_to_video and profile.continuation_steps:
-            chunk_steps = profile.continuation_steps
+        chunk_steps = family.pass_steps(
+            video_to_video=layout.video_to_video, denoise_strength=layout.denoise_strength, continues=overlap > 0
+        )
         passes += [Pass(index, start, end, group, num_frames, chunk_steps, time_scale=scale) for group in groups]
     return passes
 

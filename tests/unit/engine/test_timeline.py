@@ -150,3 +150,16 @@ def test_a_long_clip_from_nothing_is_made_at_the_rate_that_fits_one_stretched_pa
     assert NativeProfile(generation_fps=8).generation_rate(24, 20, one_pass=True) == 8
     with pytest.raises(ValidationError, match="stretch_frames"):
         NativeProfile(stretch_frames=40)
+
+
+def test_a_distilled_checkpoint_runs_its_own_noise_levels_in_every_pass_continuations_included():
+    from engine.pipelines.ltx2 import LTX2Family
+    from engine.pipelines.profile import NativeProfile
+    from engine.pipelines.timeline import Layout, plan_passes
+
+    profile = NativeProfile(max_frames_per_pass=17, overlap_frames=9, num_inference_steps=30, continuation_steps=4,
+                            sigmas=[1.0, 0.9, 0.7, 0.4, 0.2, 0.1, 0.05, 0.01], refine_sigmas=[0.9, 0.7, 0.4])
+    passes = plan_passes(Layout(num_frames=40), 1, LTX2Family(None, profile))
+    assert len(passes) == 4 and {p.steps for p in passes} == {8 + 3}
+    undistilled = LTX2Family(None, profile.model_copy(update={"sigmas": None, "refine_sigmas": None}))
+    assert [p.steps for p in plan_passes(Layout(num_frames=40), 1, undistilled)] == [30, 4, 4, 4]
