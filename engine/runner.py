@@ -24,7 +24,7 @@ from engine.options import EngineOptions, MediaOptions
 from engine.pipelines import RenderPlan, operations, plan
 from engine.pipelines.completion import complete_prompt
 from engine.pipelines.family import Family
-from engine.specs import Animate, Generate, Loop, Remix
+from engine.specs import Animate, Generate, Loop, Remix, Storyboard
 from engine.store import LocalMediaStore
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,10 @@ class Engine:
         still for a long clip the model stretches into one pass), and a text-only prompt completed by the model's table (a contrasting background where it names none)."""
         if isinstance(spec, Generate):
             spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
-        one_pass = isinstance(spec, (Generate, Animate, Loop, Remix))  # no context: stretchable into one pass
+        # No context and no cut: stretchable into one pass.
+        one_pass = isinstance(spec, (Generate, Animate, Loop, Remix)) or (
+            isinstance(spec, Storyboard) and len(spec.cards) == 1
+        )
         fps = self.family.profile.generation_rate(spec.settings.fps, spec.settings.duration_s, one_pass=one_pass)
         if fps >= spec.settings.fps:
             return spec

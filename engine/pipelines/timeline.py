@@ -155,14 +155,14 @@ def _keyframe_first(layout: Layout, index: int, start: int, end: int, keyframe_i
 
 def stretched(layout: Layout, family: Family) -> bool:
     """Whether ``layout`` is one stretched pass (``NativeProfile.stretch_frames``): a clip made from nothing
-    (no context or cut; an image at frame 0 and a last frame are fine), or redrawn from a source of the same
+    (no context, no cut after frame 0; an image at frame 0 and a last frame are fine), or redrawn from a source of the same
     length (a remix: the source a stretched clip, its motion is the model's own again), that fits in one."""
     frames = family.profile.stretch_frames
     return (
         frames is not None
         and family.scales_time
         and layout.context_frames == 0
-        and not layout.cuts
+        and set(layout.cuts) <= {0}
         and set(layout.keyframes) <= {0}
         and layout.num_frames <= frames
     )

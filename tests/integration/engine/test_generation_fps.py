@@ -39,3 +39,24 @@ def test_a_low_generation_fps_takes_fewer_steps_and_still_delivers_the_exact_fra
     info = probe(clip.path)
     assert (info.frames, info.fps, clip.num_frames) == (72, 24, 72)
     assert cheap.pipeline_calls == 2
+
+
+def test_a_long_clip_from_nothing_is_made_in_one_stretched_pass_and_still_delivers_every_frame(tiny_model_dir, tmp_path):
+    from engine.specs import Card, Extend, Loop, Storyboard
+
+    model = _copy_with(tiny_model_dir, tmp_path / "stretch", generation_fps=8, stretch_frames=41)
+    engine = Engine.load(str(model), device="cpu", media_dir=tmp_path / "media")
+    long = Settings(duration_s=10, fps=24, seed=1)
+    made_at = {type(spec).__name__: engine._generated(spec).settings.fps for spec in (
+        Generate(prompt="a red circle", settings=long),
+        Loop(prompt="a red circle", settings=long),
+        Storyboard(cards=[Card(at_s=0, prompt="a red circle")], settings=long),
+        Extend(source="clip.mp4", prompt="more", settings=long),
+    )}
+    # 4 fps fits 10 s in one pass of 41 frames; a continuation keeps the model's own rate.
+    assert made_at == {"Generate": 4, "Loop": 4, "Storyboard": 4, "Extend": 8}
+
+    spec = Generate(prompt="a red circle", settings=long)
+    (clip,) = engine.run([spec])[0]
+    assert (probe(clip.path).frames, clip.num_frames) == (240, 240)
+    assert engine.pipeline_calls == 1 and engine.total_steps(spec) == engine.family.profile.num_inference_steps

@@ -112,6 +112,8 @@ def test_a_clip_from_nothing_that_fits_is_one_stretched_pass_around_its_keyframe
     (animated,) = plan_passes(Layout(num_frames=40, keyframes=(0,)), 1, family)
     (looped,) = plan_passes(Layout(num_frames=41, keyframes=(0,), last_frame=True), 1, family)
     assert animated.time_scale == looped.time_scale == 2.5
+    # A storyboard of one card is one clip from nothing.
+    assert [p.time_scale for p in plan_passes(Layout(num_frames=40, cuts=(0,)), 1, family)] == [1.0, 2.5]
     # A remix redraws a stretched clip in one stretched pass, at every step of a remix.
     (remix,) = plan_passes(Layout(num_frames=40, video_to_video=True, denoise_strength=0.6), 1, family)
     assert (remix.num_frames, remix.time_scale, remix.steps) == (41, 2.5, 3)
