@@ -1,5 +1,9 @@
 """Clips longer than one pass: chunks of 8k+1 frames, each conditioned on the tail of the one before.
 
+A model that learnt one short motion per clip (``NativeProfile.stretch_frames``) makes a clip from nothing in one
+stretched pass instead, told a higher frame rate, so its motion fills the clip once rather than restarting in
+every chunk.
+
 A :class:`Timeline` says what to make (length, anchors, cuts); its :class:`Layout` (lengths and positions only)
 makes the list of :class:`Pass` es once (:func:`plan_passes`). That one list drives both the progress total
 (the sum of its steps) and :func:`render_timeline`, which calls the family for each pass and stitches the
@@ -18,6 +22,7 @@ from engine.media.audio import Sound, join_into
 from engine.media.footage import Footage
 from engine.media.frames import crossfade_into
 from engine.pipelines.family import Family, FrameCondition, PassRequest, PassResult
+from engine.pipelines.profile import NativeProfile
 
 #: Seeds of later chunks are offset by this much so each chunk draws fresh, reproducible noise.
 _CHUNK_SEED_STRIDE = 1_000_003
@@ -154,9 +159,9 @@ def _keyframe_first(layout: Layout, index: int, start: int, end: int, keyframe_i
 
 
 def stretched(layout: Layout, family: Family) -> bool:
-    """Whether ``layout`` is one stretched pass (``NativeProfile.stretch_frames``): a clip made from nothing
-    (no context, no cut after frame 0; an image at frame 0 and a last frame are fine), or redrawn from a source of the same
-    length (a remix: the source a stretched clip, its motion is the model's own again), that fits in one."""
+    """Whether ``layout`` is one stretched pass (``NativeProfile.stretch_frames``) and fits in one: a clip made
+    from nothing (no context, no cut after frame 0; an image at frame 0 and a last frame are fine), or redrawn
+    from a source of its length (a remix: a stretched source's motion is the model's own again)."""
     frames = family.profile.stretch_frames
     return (
         frames is not None
@@ -168,7 +173,7 @@ def stretched(layout: Layout, family: Family) -> bool:
     )
 
 
-def time_scale(num_frames: int, profile) -> float:
+def time_scale(num_frames: int, profile: NativeProfile) -> float:
     """How many of the model's frame intervals each frame of a stretched ``num_frames`` pass spans (never < 1)."""
     return max(1.0, (pass_frames(num_frames) - 1) / (profile.max_frames_per_pass - 1))
 
@@ -176,8 +181,7 @@ def time_scale(num_frames: int, profile) -> float:
 def plan_passes(layout: Layout, shots: int, family: Family) -> list[Pass]:
     """Every pipeline call that renders ``shots`` videos of ``layout``, in order, each with its steps."""
     profile = family.profile
-    stretch = stretched(layout, family)
-    if stretch:
+    if stretched(layout, family):
         chunks, scale = [(0, layout.num_frames)], time_scale(layout.num_frames, profile)
     else:
         chunks, scale = plan_chunks(layout, profile.max_frames_per_pass, profile.overlap_frames), 1.0
