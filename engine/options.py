@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class EngineOptions(BaseModel):
@@ -43,3 +44,13 @@ class MediaOptions(BaseModel):
     #: Text drawn into a corner of every frame before the one encode (``None``: no visible mark).
     watermark: str | None = Field(default=None, max_length=80)
     watermark_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "bottom-right"
+    #: A TrueType/OpenType font file for the mark (None: Pillow's own, or for Chinese, Japanese or Korean text
+    #: the first CJK font installed in a usual place, ``watermark.CJK_FONTS``).
+    watermark_font: Path | None = None
+
+    @field_validator("watermark_font")
+    @classmethod
+    def _font_exists(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.expanduser().is_file():
+            raise ValueError(f"no font file at {path}")
+        return None if path is None else path.expanduser()

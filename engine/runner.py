@@ -182,7 +182,8 @@ class Engine:
     def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None,
                  tags: dict[str, str] | None = None, sound: Sound | None = None) -> RenderedClip:
         if self.media.watermark:
-            frames = draw_watermark(frames, self.media.watermark, corner=self.media.watermark_corner)
+            frames = draw_watermark(frames, self.media.watermark, corner=self.media.watermark_corner,
+                                    font=self.media.watermark_font)
         metadata = {**clip_metadata(model=self.model_id, seed=seed), **(tags or {})}
         path = encode_mp4(frames, self.store.new_path(".mp4"), fps, max_bytes=max_bytes, metadata=metadata, audio=sound)
         thumb = thumbnail(frames[0], path.with_suffix(".jpg"))

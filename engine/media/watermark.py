@@ -7,6 +7,7 @@ second generation of compression artefacts and no second size-limit fight.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -21,23 +22,45 @@ MIN_TEXT_PX = 8
 MARGIN_SHARE = 0.6
 #: Opacity of the text (0-255); a dark outline keeps it readable on bright scenes.
 TEXT_ALPHA = 200
+#: Where Debian/Ubuntu (fonts-wqy-zenhei, fonts-noto-cjk), Fedora and Arch install a font with CJK glyphs; Pillow's
+#: own font has none, so a Chinese mark would be a row of boxes.
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
+)
+#: Code points from here on (CJK radicals, kana, ideographs, hangul...) are outside Pillow's own font.
+_FIRST_CJK = 0x2E80
 
 
-def draw_watermark(frames: np.ndarray, text: str, *, corner: str = "bottom-right") -> np.ndarray:
-    """``frames`` (``(F, H, W, 3)``) with ``text`` drawn in ``corner``; the same mark on every frame."""
+def draw_watermark(
+    frames: np.ndarray, text: str, *, corner: str = "bottom-right", font: str | Path | None = None
+) -> np.ndarray:
+    """``frames`` (``(F, H, W, 3)``) with ``text`` drawn in ``corner`` in ``font`` (a font file; None: see
+    :func:`font_for`); the same mark on every frame."""
     frames = to_uint8(np.asarray(frames))
     height, width = frames.shape[1:3]
-    mark, mask = _mark(text, height, width, corner)
+    mark, mask = _mark(text, height, width, corner, None if font is None else str(font))
     alpha = mask[None, :, :, None].astype(np.float32) / 255.0
     blended = frames.astype(np.float32) * (1.0 - alpha) + mark[None].astype(np.float32) * alpha
     return (blended + 0.5).astype(np.uint8)
 
 
+def font_for(text: str, size: int, path: str | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """``path``'s font; else, for text with CJK characters, the first of :data:`CJK_FONTS` installed; else
+    Pillow's own."""
+    if path is None and any(ord(char) >= _FIRST_CJK for char in text):
+        path = next((candidate for candidate in CJK_FONTS if Path(candidate).is_file()), None)
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+
+
 @lru_cache(maxsize=16)
-def _mark(text: str, height: int, width: int, corner: str) -> tuple[np.ndarray, np.ndarray]:
+def _mark(text: str, height: int, width: int, corner: str, font_path: str | None) -> tuple[np.ndarray, np.ndarray]:
     """The mark's colours and coverage for one frame size (cached: every frame and clip of a size shares it)."""
     size = max(MIN_TEXT_PX, round(min(height, width) * TEXT_SHARE))
-    font = ImageFont.load_default(size=size)
+    font = font_for(text, size, font_path)
     canvas = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(canvas)
     stroke = max(1, size // 12)

@@ -60,3 +60,38 @@ def test_the_watermark_is_white_text_with_a_dark_outline_so_it_reads_on_any_scen
         frames = _frames(count=1, height=128, width=256, value=value)
         marked = draw_watermark(frames, "reelbot")
         assert marked.max() >= 200 and marked.min() <= 60
+
+
+def _mask(marked: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    return (marked[0] != frames[0]).any(axis=-1)
+
+
+def test_a_chinese_mark_is_drawn_in_an_installed_cjk_font_not_as_boxes():
+    from pathlib import Path
+
+    from engine.media.watermark import CJK_FONTS
+
+    if not any(Path(font).is_file() for font in CJK_FONTS):
+        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-zenhei)")
+    frames = _frames(count=1, height=128, width=256)
+    # In Pillow's own font every ideograph is the same empty box: two different words would mark alike.
+    first, second = (_mask(draw_watermark(frames, word), frames) for word in ("中文水印", "视频生成"))
+    assert first.sum() > 50 and not np.array_equal(first, second)
+
+
+def test_the_mark_is_drawn_in_the_font_file_given_and_a_missing_one_is_refused_by_name(tmp_path):
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from engine.options import MediaOptions
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf")
+    if not dejavu.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    frames = _frames(count=1, height=128, width=256)
+    own, serif = (_mask(draw_watermark(frames, "reelbot", font=font), frames) for font in (None, dejavu))
+    assert not np.array_equal(own, serif)
+    assert MediaOptions(watermark="reelbot", watermark_font=str(dejavu)).watermark_font == dejavu
+    with pytest.raises(ValidationError, match="(?s)watermark_font.*no font file at"):
+        MediaOptions(watermark_font=str(tmp_path / "missing.ttf"))
