@@ -35,7 +35,7 @@ from bot.turn import Turn
 from bot.uploads import check_upload
 from engine.captioner.jobs import CaptionRequest
 from engine.queue.models import utcnow
-from engine.specs import Card
+from engine.specs import ASPECTS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS, Card
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ class BoardView:
     resolution: str
     duration_s: int
     price: int | None
+    #: Whether ``duration_s`` was chosen (else it follows the last card; 0 on an empty board).
+    duration_chosen: bool = False
 
     def card(self, at: float | None) -> BoardCard | None:
         """The card at ``at`` (a pressed button's time), if it is still there."""
@@ -236,7 +238,7 @@ class Storyboards:
             _check_usable(turn)  # before the captioner runs for someone who gets no board
             prompt = await self.describe(picture, turn.lang)
 
-        def change(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def change(cards: list[dict[str, Any]], shape: dict[str, Any]) -> list[dict[str, Any]]:
             card: dict[str, Any] = {"at": at, "prompt": prompt}
             if picture is not None:
                 card["image"] = picture
@@ -252,7 +254,7 @@ class Storyboards:
         """Move the card at ``at`` to ``to``, give it new words, and/or a new picture."""
         picture = await self._picture(image)
 
-        def change(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def change(cards: list[dict[str, Any]], shape: dict[str, Any]) -> list[dict[str, Any]]:
             card = _find(cards, at)
             moved = dict(card)
             if to is not None and abs(to - card["at"]) >= TIME_STEP_S / 2:
@@ -270,9 +272,27 @@ class Storyboards:
         return await self._edit(turn, change)
 
     async def remove_card(self, turn: Turn, at: float) -> BoardView:
-        def change(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def change(cards: list[dict[str, Any]], shape: dict[str, Any]) -> list[dict[str, Any]]:
             card = _find(cards, at)
             return [other for other in cards if other is not card]
+
+        return await self._edit(turn, change)
+
+    async def set_shape(self, turn: Turn, *, aspect: str | None = None, resolution: str | None = None,
+                        duration_s: int | None = None) -> BoardView:
+        """Choose the rendered clip's aspect, tier and length (unset: the user's defaults, and the last card's time
+        plus a tail)."""
+        if aspect is not None and aspect not in ASPECTS:
+            raise UserError("invalid_request", reason=f"aspect must be one of {', '.join(ASPECTS)}")
+        if resolution is not None and resolution not in RESOLUTIONS:
+            raise UserError("invalid_request", reason=f"tier must be one of {', '.join(RESOLUTIONS)}")
+        if duration_s is not None and not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
+            raise UserError("invalid_request", reason=f"duration must be {MIN_DURATION_S} to {MAX_DURATION_S} s")
+        chosen = {"aspect": aspect, "resolution": resolution, "duration_s": duration_s}
+
+        def change(cards: list[dict[str, Any]], shape: dict[str, Any]) -> list[dict[str, Any]]:
+            shape.update({key: value for key, value in chosen.items() if value is not None})
+            return cards
 
         return await self._edit(turn, change)
 
@@ -285,20 +305,24 @@ class Storyboards:
         await asyncio.to_thread(check_upload, image, self._config.limits)
         return image.path
 
-    async def _edit(self, turn: Turn, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> BoardView:
-        """Apply ``change(cards) -> cards`` to the draft (made if absent): validated before anything is written."""
+    async def _edit(self, turn: Turn, change: Callable[[list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]],
+                    ) -> BoardView:
+        """Apply ``change(cards, shape) -> cards`` (it may also change the shape in place) to the draft (made if
+        absent): validated before anything is written."""
         _check_usable(turn)
         async with transaction(self._sessions) as session:
             draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
             shape = dict(draft.settings) if draft else {}
-            cards = sorted(change([dict(card) for card in draft.cards] if draft else []), key=lambda c: c["at"])
+            cards = [dict(card) for card in draft.cards] if draft else []
+            cards = sorted(change(cards, shape), key=lambda c: c["at"])
             if cards:
                 board_order(turn.user, cards, shape)  # raises (nothing written) for a board the engine refuses
             if draft is None:
                 draft = Storyboard(chat_id=turn.chat.id, user_id=turn.user.id, cards=[])
                 session.add(draft)
-            draft.cards, draft.updated_at = cards, utcnow()
+            draft.cards, draft.settings, draft.updated_at = cards, shape, utcnow()
             flag_modified(draft, "cards")
+            flag_modified(draft, "settings")
         return self._view(turn, cards, shape)
 
     def _view(self, turn: Turn, cards: list[dict[str, Any]], shape: dict[str, Any]) -> BoardView:
@@ -329,4 +353,4 @@ class Storyboards:
             buttons += (Button(t("board_render", lang), f"{BOARD_RENDER}:{owner}"),)
         return BoardView(owner_id=owner, language=lang, title=t("board_title", lang), summary=summary,
                          cards=board_cards, buttons=buttons, aspect=aspect, resolution=resolution,
-                         duration_s=duration_s, price=price)
+                         duration_s=duration_s, price=price, duration_chosen="duration_s" in shape)

@@ -7,12 +7,15 @@ through Redis.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 Resolution = Literal["480p", "720p", "1080p"]
+#: The choices, in the order an editor offers them.
+ASPECTS: tuple[str, ...] = get_args(Aspect)
+RESOLUTIONS: tuple[str, ...] = get_args(Resolution)
 
 #: The durations users pick from; any whole second in MIN..MAX is accepted too.
 STANDARD_DURATIONS_S = (5, 10, 15, 20)

@@ -1,47 +1,34 @@
 """The Mini App's narrow view of the core: the chat's storyboard draft, its price, and rendering it.
 
 The board is the very draft the chat's "add a card at 5s: ..." edits (``bot.dialogue``: one ``Storyboard`` row
-per chat and user with status ``draft``), so either side sees the other's changes; it becomes a job through
-``bot.storyboards`` exactly as the chat's "render" does. Cards are identified by their time, as in the chat,
-where adding a card at an occupied second replaces it. The HTTP handlers only see :class:`BoardDesk`.
+per chat and user with status ``draft``), so either side sees the other's changes. Every edit is the core's
+(``bot.storyboards.Storyboards``, as the Discord board's buttons use it): the same rules, the same words for a
+mistake; it becomes a job exactly as the chat's "render" does. Cards are identified by their time, as in the
+chat, where adding a card at an occupied second replaces it. The HTTP handlers only see :class:`BoardDesk`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import uuid
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm.attributes import flag_modified
-
 from adapters.miniapp.initdata import InitData
-from bot import dialogue
-from bot.credits import quote
-from bot.database import transaction
 from bot.errors import UserError
 from bot.i18n import language_of
 from bot.messages import Attachment, Incoming, Outgoing
-from bot.models import Storyboard
 from bot.presenters import error_text
-from bot.storyboards import board_order
+from bot.storyboards import BoardView as CoreBoard
+from bot.storyboards import card_time
 from bot.turn import Turn
 from bot.uploads import check_upload
-from engine.specs import MAX_DURATION_S, MIN_DURATION_S
+from engine.specs import ASPECTS, MAX_DURATION_S, MIN_DURATION_S, RESOLUTIONS
 
 PLATFORM = "telegram"
-#: The choices the editor offers (the engine's vocabulary).
-ASPECTS = ("16:9", "9:16", "1:1")
-RESOLUTIONS = ("480p", "720p", "1080p")
-#: Card times are kept to a tenth of a second: a finger cannot place them finer.
-TIME_STEP_S = 0.1
 #: The ruler's length for a board with no cards and no chosen duration.
 EMPTY_BOARD_S = 10
-#: Cards one board may hold (the engine's storyboard limit).
-MAX_CARDS = 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +75,7 @@ class BoardDesk:
 
     def __init__(self, service: Any) -> None:
         self.service = service
+        self._boards = service.storyboards
 
     # -- who ---------------------------------------------------------------------------------------------------
 
@@ -115,72 +103,30 @@ class BoardDesk:
 
     async def board(self, who: InitData) -> BoardView:
         turn = await self._turn(who)
-        cards, shape = await self._draft(turn)
-        return await self._view(turn, cards, shape)
+        return await self._view(turn, await self._boards.board(turn))
 
     async def add_card(self, who: InitData, at: float, prompt: str, image: str | None = None) -> BoardView:
-        at = _time(at)
-        prompt = prompt.strip()
-        if not prompt and image is None:
-            raise UserError("need_prompt")
-        if not prompt:  # a picture without words gets the words the core's captioner writes from it
-            prompt = await self.service.storyboards.describe(image, (await self._turn(who)).lang)
-
-        def change(cards: list[dict], shape: dict) -> list[dict]:
-            card: dict[str, Any] = {"at": at, "prompt": prompt}
-            if image is not None:
-                card["image"] = image
-            kept = [existing for existing in cards if existing["at"] != at]
-            if len(kept) >= MAX_CARDS:
-                raise UserError("invalid_request", reason=f"a storyboard holds at most {MAX_CARDS} cards")
-            return kept + [card]
-
-        return await self._edit(who, change)
+        """A card at ``at`` (replacing one there); ``image`` is a picture :meth:`store_image` kept."""
+        turn = await self._turn(who)
+        picture = None if image is None else _stored_picture(image)
+        return await self._view(turn, await self._boards.add_card(turn, card_time(at), prompt, picture))
 
     async def change_card(self, who: InitData, at: float, *, to: float | None = None, prompt: str | None = None) -> BoardView:
         """Move the card at ``at`` to ``to`` and/or give it new text."""
-        at = _time(at)
-
-        def change(cards: list[dict], shape: dict) -> list[dict]:
-            card = _find(cards, at)
-            moved = dict(card)
-            if to is not None:
-                moved["at"] = _time(to)
-                if moved["at"] != card["at"] and any(other["at"] == moved["at"] for other in cards):
-                    raise UserError("invalid_request", reason=f"there is already a card at {moved['at']:g} s")
-            if prompt is not None:
-                if not prompt.strip() and not card.get("image"):
-                    raise UserError("need_prompt")
-                moved["prompt"] = prompt.strip()
-            return [other for other in cards if other is not card] + [moved]
-
-        return await self._edit(who, change)
+        turn = await self._turn(who)
+        moved_to = None if to is None else card_time(to)
+        return await self._view(turn, await self._boards.change_card(turn, card_time(at), to=moved_to, prompt=prompt))
 
     async def remove_card(self, who: InitData, at: float) -> BoardView:
-        at = _time(at)
-
-        def change(cards: list[dict], shape: dict) -> list[dict]:
-            card = _find(cards, at)
-            return [other for other in cards if other is not card]
-
-        return await self._edit(who, change)
+        turn = await self._turn(who)
+        return await self._view(turn, await self._boards.remove_card(turn, card_time(at)))
 
     async def set_shape(
         self, who: InitData, *, aspect: str | None = None, resolution: str | None = None, duration_s: int | None = None
     ) -> BoardView:
-        if aspect is not None and aspect not in ASPECTS:
-            raise UserError("invalid_request", reason=f"aspect must be one of {', '.join(ASPECTS)}")
-        if resolution is not None and resolution not in RESOLUTIONS:
-            raise UserError("invalid_request", reason=f"tier must be one of {', '.join(RESOLUTIONS)}")
-        if duration_s is not None and not MIN_DURATION_S <= duration_s <= MAX_DURATION_S:
-            raise UserError("invalid_request", reason=f"duration must be {MIN_DURATION_S} to {MAX_DURATION_S} s")
-        chosen = {"aspect": aspect, "resolution": resolution, "duration_s": duration_s}
-
-        def change(cards: list[dict], shape: dict) -> list[dict]:
-            shape.update({key: value for key, value in chosen.items() if value is not None})
-            return cards
-
-        return await self._edit(who, change)
+        turn = await self._turn(who)
+        board = await self._boards.set_shape(turn, aspect=aspect, resolution=resolution, duration_s=duration_s)
+        return await self._view(turn, board)
 
     async def store_image(self, who: InitData, data: bytes, filename: str) -> str:
         """Keep an uploaded picture under the media directory after the core's upload checks; its path."""
@@ -202,9 +148,8 @@ class BoardDesk:
     async def render(self, who: InitData) -> Rendered:
         """Queue the board as the chat's storyboard; its progress board and clip appear in the chat."""
         turn = await self._turn(who)
-        cards, shape = await self._draft(turn)
-        price = quote(board_order(turn.user, cards, shape).spec, self.service.config.pricing) if cards else 0
-        replies = await self.service.storyboards.render(turn, confirm=False)  # Render under the price is the yes
+        price = (await self._boards.board(turn)).price or 0
+        replies = await self._boards.render(turn, confirm=False)  # Render under the price is the yes
         for out in replies:  # the chat shows the job's progress board, edited as it runs
             self.service.publish(PLATFORM, replace(out, reply_to_message_id=None))
         job_id = next((_job_id(out) for out in replies if _job_id(out) is not None), None)
@@ -212,43 +157,12 @@ class BoardDesk:
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
-    async def _draft(self, turn: Turn) -> tuple[list[dict], dict]:
-        async with self.service.sessions() as session:
-            draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
-            return (list(draft.cards), dict(draft.settings)) if draft else ([], {})
-
-    async def _edit(self, who: InitData, change: Callable[[list[dict], dict], list[dict]]) -> BoardView:
-        """Apply ``change(cards, shape) -> cards`` to the draft (made if absent), validating before writing."""
-        turn = await self._turn(who)
-        async with transaction(self.service.sessions) as session:
-            draft = await dialogue.open_draft(session, turn.chat, turn.user.id)
-            cards = [dict(card) for card in draft.cards] if draft else []
-            shape = dict(draft.settings) if draft else {}
-            cards = sorted(change(cards, shape), key=lambda card: card["at"])
-            if cards:
-                board_order(turn.user, cards, shape)  # raises (nothing written) when the board would be invalid
-            if draft is None:
-                draft = Storyboard(chat_id=turn.chat.id, user_id=turn.user.id, cards=[])
-                session.add(draft)
-            draft.cards, draft.settings = cards, shape
-            flag_modified(draft, "cards")
-            flag_modified(draft, "settings")
-        return await self._view(turn, cards, shape)
-
-    async def _view(self, turn: Turn, cards: list[dict], shape: dict) -> BoardView:
-        balance = await self.service.ledger.balance(turn.user.id)
-        if cards:
-            order = board_order(turn.user, cards, shape)
-            settings, price = order.spec.settings, quote(order.spec, self.service.config.pricing)
-            aspect, resolution, duration_s = settings.aspect, settings.resolution, settings.duration_s
-        else:
-            chosen = {"aspect": "16:9", "resolution": "480p", **turn.user.defaults, **shape}
-            price, aspect, resolution = None, chosen["aspect"], chosen["resolution"]
-            duration_s = int(shape.get("duration_s") or EMPTY_BOARD_S)
+    async def _view(self, turn: Turn, board: CoreBoard) -> BoardView:
         return BoardView(
-            cards=[{"at": card["at"], "prompt": card["prompt"], "image": bool(card.get("image"))} for card in cards],
-            aspect=aspect, resolution=resolution, duration_s=duration_s, duration_chosen="duration_s" in shape,
-            price=price, balance=balance, language=turn.lang,
+            cards=[{"at": card.at, "prompt": card.prompt, "image": bool(card.image)} for card in board.cards],
+            aspect=board.aspect, resolution=board.resolution, duration_s=board.duration_s or EMPTY_BOARD_S,
+            duration_chosen=board.duration_chosen, price=board.price,
+            balance=await self.service.ledger.balance(turn.user.id), language=turn.lang,
         )
 
 
@@ -257,17 +171,9 @@ def _job_id(out: Outgoing) -> int | None:
     return int(key.removeprefix("job:")) if key.startswith("job:") and key[4:].isdigit() else None
 
 
-def _time(at: float) -> float:
-    if not isinstance(at, int | float) or math.isnan(at) or at < 0:
-        raise UserError("invalid_request", reason="a card's time must be a number of seconds from 0")
-    return round(round(float(at) / TIME_STEP_S) * TIME_STEP_S, 1)
-
-
-def _find(cards: list[dict], at: float) -> dict:
-    for card in cards:
-        if abs(card["at"] - at) < TIME_STEP_S / 2:
-            return card
-    raise UserError("invalid_request", reason=f"there is no card at {at:g} s")
+def _stored_picture(path: str) -> Attachment:
+    """A picture :meth:`BoardDesk.store_image` kept, as the core takes an upload."""
+    return Attachment(kind="image", path=path, size_bytes=Path(path).stat().st_size, filename=Path(path).name)
 
 
 __all__ = ["BoardDesk", "BoardView", "Me", "Rendered"]

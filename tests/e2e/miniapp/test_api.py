@@ -133,7 +133,7 @@ async def test_bad_edits_get_the_users_words_and_change_nothing(client, service,
 
 async def test_errors_are_worded_in_the_users_language(client, init_data):
     response = await client.patch("/app/api/board/cards/9", headers=tma(init_data(7003, "zh")), json={"prompt": "x"})
-    assert response.status == 400 and "无法完成" in (await response.json())["message"]
+    assert response.status == 400 and "第 9 秒已经没有卡片了" in (await response.json())["message"]
 
 
 async def test_render_queues_the_board_as_the_chats_storyboard_and_the_chat_sees_its_progress(client, service, init_data):
