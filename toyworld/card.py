@@ -56,6 +56,11 @@ def _long_clip_lines(metrics: dict) -> list[str]:
             f"{seconds} s: largest jump {m['largest_jump']:.1f} frames' worth of motion, {m['no_jump']:.0%} of "
             f"{m['prompts']} without a jump over 2" + (f", {m['monotone']:.0%} monotone" if "monotone" in m else "")
             for seconds, m in jumps.items()) + "."]
+    remixes = metrics.get("remixes") or {}
+    if remixes:
+        lines += ["", f"5 s moves remixed to green as the engine makes them ({remixes['sources']} sources): "
+                      + ", ".join(f"{key.replace('_', ' ')} {value:.0%}" for key, value in remixes.items()
+                                  if key != "sources") + "."]
     for name, title in (("loops", "5 s loops of bounce and spin close"), ("recuts", "Recuts continue without a jump")):
         if metrics.get(name):
             lines += ["", f"{title}: " + ", ".join(f"{lang} {m['no_jump']:.0%} of {m['clips']}"

@@ -262,6 +262,33 @@ class Evaluator:
             seams[prompt.language].append(seam_jump(clip))
         return _seam_summary(seams)
 
+    def remixes(self, sources: list[Prompt], seconds: float = 5) -> dict:
+        """"make it green" on a ``seconds`` clip, both made as the engine makes them (the source, then the remix
+        redrawn from it at ``REMIX_STRENGTH``): the share turned green, with the motion and background kept, and
+        whose move has no jump over ``NO_JUMP`` and is monotone."""
+        from engine.pipelines.timeline import Shot, Timeline, render_timeline
+        from toyworld.measure import backtrack, largest_jump
+
+        rows = []
+        for prompt in sources:
+            source = self._timeline(prompt, seconds)[:-1]  # a generated clip's frames (the +1 is a loop's)
+            before = classify(source)
+            green = caption(Scene(**{**prompt.scene.to_dict(), "color": "green"}), prompt.language,
+                            np.random.default_rng(prompt.seed))
+            width, height = SIZES[prompt.scene.aspect]
+            timeline = Timeline(num_frames=len(source), width=width, height=height, fps=self._rate(seconds, True),
+                                init_video=source, denoise_strength=REMIX_STRENGTH)
+            shot = Shot(prompts=[(0, green)], negative_prompt=self.settings["negative_prompt"], seed=prompt.seed + 1)
+            (made,) = render_timeline(self.family, timeline, [shot], on_step=lambda: None)
+            after = classify(np.asarray(made))
+            rows.append({"turns_green": after.color == "green", "keeps_motion": after.motion == before.motion,
+                         "keeps_background": after.background == before.background,
+                         "no_jump": largest_jump(after.centroids) <= NO_JUMP,
+                         "monotone": backtrack(after.centroids) <= BACK_PX})
+        if not rows:
+            return {}
+        return {"sources": len(rows), **{key: float(np.mean([row[key] for row in rows])) for key in rows[0]}}
+
     def recuts(self, prompts: list[Prompt], keep_seconds: float = 1, seconds: float = 2) -> dict:
         """Recuts made as the engine's recut makes them: a move's first ``keep_seconds`` kept, ``seconds`` more
         made from their tail with another motion ("stay"); scored by the jump across the cut (``NO_JUMP``)."""
@@ -467,7 +494,8 @@ def markdown(metrics: dict) -> str:
 
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
-             confusable: int = 28, newcomer: int = 0, jumps: int = 0, loops: int = 0, recuts: int = 0) -> dict:
+             confusable: int = 28, newcomer: int = 0, jumps: int = 0, loops: int = 0, recuts: int = 0,
+             remixes: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -475,7 +503,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     # A second set made only of confusable pairs: the held-out set holds too few of them to compare runs.
     extra = evaluator.adherence(paired_prompts(confusable, seed + 15_485_863, confusable=1.0)) if confusable else []
     # Edit sources move (so a loop has a seam to close) and are not green (so "make it green" is a change).
-    candidates = held_out_prompts(9 * edit_sources + 9, seed + 7919)
+    candidates = held_out_prompts(9 * max(edit_sources, remixes) + 9, seed + 7919)
     sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
     edits = evaluator.edits(sources[:edit_sources]) if edit_sources else {}
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
@@ -489,6 +517,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
         "newcomer": newcomers, "jumps": long_jumps,
         "loops": evaluator.loops(periodic) if periodic else {},
         "recuts": evaluator.recuts(recut_moves) if recut_moves else {},
+        "remixes": evaluator.remixes(sources[:remixes]) if remixes else {},
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
@@ -522,10 +551,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jumps", type=int, default=0, help="moves made 5 s and 10 s long, checked for jumps")
     parser.add_argument("--loops", type=int, default=0, help="5 s loops of periodic motions (bounce, spin)")
     parser.add_argument("--recuts", type=int, default=0, help="moves recut after 1 s to stand still")
+    parser.add_argument("--remixes", type=int, default=0, help="5 s moves remixed to green through the engine")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts,
+        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts, args.remixes,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 
