@@ -469,7 +469,12 @@ def markdown(metrics: dict) -> str:
     if metrics.get("jumps"):
         lines += ["", "## Jumps in long moves", "",
                   *(f"- {seconds} s: {m['prompts']} moves, largest jump {m['largest_jump']:.1f} frames' worth of "
-                    f"motion, clips without a jump over 2: {m['no_jump']:.0%}" for seconds, m in metrics["jumps"].items())]
+                    f"motion, clips without a jump over 2: {m['no_jump']:.0%}"
+                    + (f", monotone: {m['monotone']:.0%}" if "monotone" in m else "")
+                    for seconds, m in metrics["jumps"].items())]
+    if metrics.get("remixes"):
+        lines += ["", "## 5 s remixes to green (through the engine)", "",
+                  *(f"- {key}: {value:g}" for key, value in metrics["remixes"].items())]
     for name, title in (("loops", "Loops of periodic motions (bounce, spin)"), ("recuts", "Recut continuations")):
         if metrics.get(name):
             lines += ["", f"## {title}", "",
