@@ -51,6 +51,7 @@ class BaseQueue(abc.ABC):
         self._refresh_pending = False
         self._refresh_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
+        self._closing = False
 
     # --- life cycle -------------------------------------------------------------------------------------
 
@@ -61,12 +62,17 @@ class BaseQueue(abc.ABC):
         self._tasks.append(asyncio.create_task(self._reconcile_forever(), name="queue-reconcile"))
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        # No new background work from here on: an event a worker thread emitted just before it stopped can still
+        # arrive and would start a position refresh that outlives the store (then, cancelled at the event loop's
+        # end, its session waits forever on a connection the store's dispose already closed).
+        self._closing = True
+        while self._tasks:
+            tasks, self._tasks[:] = list(self._tasks), []
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.hub is not None:
             self.hub.close()
         if self.store is not None:
@@ -139,7 +145,7 @@ class BaseQueue(abc.ABC):
             self._schedule_refresh()  # it left the queue, everyone behind it moved up
 
     def _schedule_refresh(self) -> None:
-        if not self._refresh_pending:
+        if not self._refresh_pending and not self._closing:
             self._refresh_pending = True
             self._tasks.append(asyncio.create_task(self._refresh_positions()))
             self._tasks[:] = [task for task in self._tasks if not task.done()]
