@@ -91,12 +91,13 @@ class Engine:
 
     def _generated(self, spec):
         """The spec as the model makes it: at the profile's generation rate when that is below the requested (lower
-        still for a long clip the model stretches into one pass), and a text-only prompt completed by the model's table (a contrasting background where it names none)."""
+        still for a long clip the model stretches into one pass), and a text-only prompt completed by the model's
+        table (a contrasting background where it names none)."""
         if isinstance(spec, Generate):
             spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
-        # No context and no cut: stretchable into one pass.
-        one_pass = isinstance(spec, (Generate, Animate, Loop, Remix)) or (
-            isinstance(spec, Storyboard) and len(spec.cards) == 1
+        # No context and no cut: stretchable into one pass (``timeline.stretched``), by a family that can.
+        one_pass = self.family.scales_time and (
+            isinstance(spec, (Generate, Animate, Loop, Remix)) or (isinstance(spec, Storyboard) and len(spec.cards) == 1)
         )
         fps = self.family.profile.generation_rate(spec.settings.fps, spec.settings.duration_s, one_pass=one_pass)
         if fps >= spec.settings.fps:

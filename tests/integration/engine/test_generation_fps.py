@@ -57,6 +57,9 @@ def test_a_long_clip_from_nothing_is_made_in_one_stretched_pass_and_still_delive
     assert made_at == {"Generate": 4, "Loop": 4, "Storyboard": 4, "Extend": 8}
 
     spec = Generate(prompt="a red circle", settings=long)
+    engine.family.scales_time = False  # a family that cannot stretch keeps the model's own rate, in chunks
+    assert engine._generated(spec).settings.fps == 8
+    engine.family.scales_time = True
     (clip,) = engine.run([spec])[0]
     assert (probe(clip.path).frames, clip.num_frames) == (240, 240)
     assert engine.pipeline_calls == 1 and engine.total_steps(spec) == engine.family.profile.num_inference_steps
