@@ -154,7 +154,8 @@ class Deliveries:
                         user_id=context.user_id, job_id=job_id, variation=index, op=context.op, prompt=context.prompt,
                         settings=settings, path=item.path, thumbnail_path=item.thumbnail_path,
                         size_bytes=item.size_bytes, width=item.width, height=item.height, duration_s=item.duration_s,
-                        fps=item.fps, has_audio=item.has_audio, seed=item.seed, cost=context.cost // context.variations,
+                        fps=item.fps, has_audio=item.has_audio, model_prompt=item.prompt, seed=item.seed,
+                        cost=context.cost // context.variations,
                         parent_clip_id=parents[0] if parents else None,
                         parent_b_clip_id=parents[1] if len(parents) > 1 else None,
                     )

@@ -95,6 +95,9 @@ class Clip(SQLModel, table=True):
     fps: int = 24
     #: Whether the file has an audio stream (AAC, as long as the video).
     has_audio: bool = False
+    #: The prompt the model was given (the engine completes a prompt that names no background); an edit starts
+    #: from it, so "make it blue" recolours the object and keeps the background the clip shows.
+    model_prompt: str | None = Field(default=None, max_length=4000)
     seed: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     cost: int = 0
     parent_clip_id: int | None = Field(default=None, foreign_key="clip.id")

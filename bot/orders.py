@@ -137,7 +137,7 @@ def _spec(action: str, prompt: str, settings: Settings, clips: list[Clip], image
     if action == "remix":
         if not prompt:
             raise UserError("ask_remix", clip=clips[0].id)
-        edit = remix_edit(clips[0].prompt, prompt)
+        edit = remix_edit(described(clips[0]), prompt)
         if len(edit.prompt) > MAX_PROMPT_CHARS:
             return Remix(source=clips[0].path, prompt=prompt, settings=settings)
         strength = {"strength": edit.strength} if edit.strength is not None else {}
@@ -149,12 +149,12 @@ def _spec(action: str, prompt: str, settings: Settings, clips: list[Clip], image
             raise UserError("ask_recut", clip=clips[0].id)
         return Recut(source=clips[0].path, keep_seconds=command.keep_seconds, prompt=prompt, settings=settings)
     if action == "extend":
-        return Extend(source=clips[0].path, prompt=prompt or clips[0].prompt, settings=settings)
+        return Extend(source=clips[0].path, prompt=prompt or described(clips[0]), settings=settings)
     if action == "blend":
         return Blend(source=clips[0].path, source_b=clips[1].path, prompt=prompt, settings=settings)
     if action == "loop":
         if clips:
-            return Loop(source=clips[0].path, prompt=prompt or clips[0].prompt, settings=settings)
+            return Loop(source=clips[0].path, prompt=prompt or described(clips[0]), settings=settings)
         if not prompt:
             raise UserError("need_clip")
         return Loop(prompt=prompt, settings=settings)
@@ -164,6 +164,12 @@ def _spec(action: str, prompt: str, settings: Settings, clips: list[Clip], image
         cards = [Card(at_s=card.at, prompt=card.prompt) for card in command.cards]
         return Storyboard(cards=cards, settings=settings)
     raise UserError("invalid_request", reason=f"{action} is not a video operation")
+
+
+def described(clip: Clip) -> str:
+    """What ``clip`` shows, in words: the prompt its model was given (with the background the engine chose for a
+    prompt that named none), else the user's."""
+    return clip.model_prompt or clip.prompt
 
 
 def _whole_seconds(seconds: float) -> int:

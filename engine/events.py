@@ -23,6 +23,10 @@ class RenderedClip(BaseModel):
     thumbnail_path: str | None = None
     #: Whether the file has an audio stream (AAC, as long as the video).
     has_audio: bool = False
+    #: The prompt the model was given: the request's, completed by the model's table where it named no background
+    #: ("... on a black background"); None for a storyboard. An edit of this clip starts from it, so the edit
+    #: keeps what the clip shows.
+    prompt: str | None = None
 
 
 class JobEvent(BaseModel):

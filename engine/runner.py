@@ -91,9 +91,9 @@ class Engine:
 
     def _generated(self, spec):
         """The spec as the model makes it: at the profile's generation rate when that is below the requested (lower
-        still for a long clip the model stretches into one pass), and a text-only prompt completed by the model's
-        table (a contrasting background where it names none)."""
-        if isinstance(spec, Generate):
+        still for a long clip the model stretches into one pass), and a prompt made from text alone (a generate, a loop
+        without a source) completed by the model's table (a contrasting background where it names none)."""
+        if isinstance(spec, Generate) or (isinstance(spec, Loop) and not spec.source):  # made from text alone
             spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
         # No context and no cut: stretchable into one pass (``timeline.stretched``), by a family that can.
         one_pass = self.family.scales_time and (
@@ -149,6 +149,7 @@ class Engine:
                 results[index] = [
                     self._deliver(self._at_output_fps(video.frames, spec.settings.fps, fps), fps, seed, max_bytes,
                                   {**tags, "variation": str(variation)}, video.sound)
+                    .model_copy(update={"prompt": getattr(spec, "prompt", None)})
                     for variation, (video, seed) in enumerate(zip(spec_videos, spec_seeds))
                 ]
         return [clips or [] for clips in results]

@@ -34,4 +34,5 @@ def test_a_prompt_without_background_shows_a_visible_object_of_its_colour(toy):
     measured = _measured(clip.path)
     assert measured.color == "green" and measured.background == "black"
     assert (measured.areas > 0).all()  # the object is read back in every frame
+    assert clip.prompt == "a green square moving down on a black background"  # what an edit of it starts from
 

@@ -36,6 +36,17 @@ def test_a_remix_keeps_its_sources_shape_and_describes_the_clip_asked_for():
     assert "green" in order.prompt and "make it" not in order.prompt
 
 
+def test_an_edit_starts_from_the_prompt_the_model_was_given_so_the_chosen_background_stays():
+    made = clip(prompt="a green square moving down", model_prompt="a green square moving down on a black background")
+    remix = build_order(Command(action="remix", prompt="make it blue", clips=["#9"]), defaults={}, clips=[made])
+    assert remix.spec.prompt == "a blue square moving down on a black background"
+    extend = build_order(Command(action="extend", clips=["#9"]), defaults={}, clips=[made])
+    assert extend.spec.prompt == made.model_prompt
+    older = clip(prompt="a green square moving down")  # recorded before clips kept the model's prompt
+    remix = build_order(Command(action="remix", prompt="make it blue", clips=["#9"]), defaults={}, clips=[older])
+    assert remix.spec.prompt == "a blue square moving down"
+
+
 def test_an_extend_without_a_length_adds_five_seconds_in_the_sources_shape():
     order = build_order(Command(action="extend", clips=["#9"]), defaults={"duration_s": 20}, clips=[clip()])
     assert order.clip_settings["duration_s"] == 5 and order.clip_settings["aspect"] == "9:16"
