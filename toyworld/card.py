@@ -61,6 +61,11 @@ def _long_clip_lines(metrics: dict) -> list[str]:
         lines += ["", f"5 s moves remixed to green as the engine makes them ({remixes['sources']} sources): "
                       + ", ".join(f"{key.replace('_', ' ')} {value:.0%}" for key, value in remixes.items()
                                   if key != "sources") + "."]
+    extends = metrics.get("extends") or {}
+    if extends:
+        lines += ["", f"\"Continue it\" on a 5 s move, 5 s more as the engine makes them ({extends['clips']} clips): "
+                      f"monotone {extends['monotone']:.0%} (farthest back {extends['largest_back_px']:.0f} px), "
+                      f"in frame {extends['in_frame']:.0%}, without a jump at the seam {extends['no_jump']:.0%}."]
     for name, title in (("loops", "5 s loops of bounce and spin close"), ("recuts", "Recuts continue without a jump")):
         if metrics.get(name):
             lines += ["", f"{title}: " + ", ".join(f"{lang} {m['no_jump']:.0%} of {m['clips']}"
@@ -72,7 +77,7 @@ def _long_clip_lines(metrics: dict) -> list[str]:
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
           "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
           "short_clips": 0.25, "confusable_colours": 0.25, "long_moves": 1.0, "overlap_prefix": 0.5,
-          "device": "auto",
+          "windows_as_continuations": False, "device": "auto",
           "vae_from": None, "init_from": None}
 _FLAGS = {"transformer_batch": "batch"}
 

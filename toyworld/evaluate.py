@@ -303,6 +303,29 @@ class Evaluator:
             seams[prompt.language].append(seam_jump(np.concatenate([source, made]), keep))
         return _seam_summary(seams)
 
+    def extends(self, prompts: list[Prompt], seconds: float = 5, more: float = 5) -> dict:
+        """"Continue it" on a ``seconds`` move, both made as the engine makes them (the source in one stretched
+        pass, then ``more`` seconds continued from its last ``overlap_frames``): the share whose joined path
+        never goes back along the move (``measure.BACK_PX``), the largest way back in pixels, the share whose
+        object stays in frame, and the share without a jump at the seam (``NO_JUMP``)."""
+        from toyworld.measure import backtrack
+
+        overlap = self.family.profile.overlap_frames
+        rows = []
+        for prompt in prompts:
+            source = self._timeline(prompt, seconds)[:-1]  # a generated clip's frames (the +1 is a loop's)
+            made = self._timeline(prompt, more, context=source[-overlap:])
+            joined = np.concatenate([source, made])
+            measured = classify(joined)
+            rows.append({"back_px": backtrack(measured.centroids), "in_frame": bool((measured.areas > 0).all()),
+                         "seam": seam_jump(joined, len(source))})
+        if not rows:
+            return {}
+        return {"clips": len(rows), "monotone": float(np.mean([r["back_px"] <= BACK_PX for r in rows])),
+                "largest_back_px": float(max(r["back_px"] for r in rows)),
+                "in_frame": float(np.mean([r["in_frame"] for r in rows])),
+                "no_jump": float(np.mean([r["seam"] <= NO_JUMP for r in rows]))}
+
     def animate_directions(self, prompts: list[Prompt]) -> dict:
         """Direction when the scene's true first frame is given (animate): the model then needs no sense of
         where in the frame a move starts, only of which way it goes. A diagnostic beside the text-only score."""
@@ -475,6 +498,11 @@ def markdown(metrics: dict) -> str:
     if metrics.get("remixes"):
         lines += ["", "## 5 s remixes to green (through the engine)", "",
                   *(f"- {key}: {value:g}" for key, value in metrics["remixes"].items())]
+    if metrics.get("extends"):
+        e = metrics["extends"]
+        lines += ["", "## \"Continue it\": 5 s moves extended by 5 s (through the engine)", "",
+                  f"{e['clips']} clips: monotone {e['monotone']:.0%} (the farthest way back {e['largest_back_px']:.0f} "
+                  f"px), the object in frame {e['in_frame']:.0%}, without a jump at the seam {e['no_jump']:.0%}."]
     for name, title in (("loops", "Loops of periodic motions (bounce, spin)"), ("recuts", "Recut continuations")):
         if metrics.get(name):
             lines += ["", f"## {title}", "",
@@ -500,7 +528,7 @@ def markdown(metrics: dict) -> str:
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
              confusable: int = 28, newcomer: int = 0, jumps: int = 0, loops: int = 0, recuts: int = 0,
-             remixes: int = 0) -> dict:
+             remixes: int = 0, extends: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -514,8 +542,9 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
     plain = newcomer_prompts(newcomer, seed + 31) if newcomer else []
     newcomers = {mode: evaluator.newcomer(plain, complete=mode == "on") for mode in ("off", "on")} if plain else {}
-    long_moves = [p for p in held_out_prompts(9 * jumps, seed + 52_711) if p.scene.motion in DIRECTIONS][:jumps]
-    long_jumps = {f"{seconds}": evaluator.jumps(long_moves, seconds) for seconds in (5, 10)} if long_moves else {}
+    long_moves = [p for p in held_out_prompts(9 * max(jumps, extends), seed + 52_711)
+                  if p.scene.motion in DIRECTIONS][:max(jumps, extends)]
+    long_jumps = {f"{seconds}": evaluator.jumps(long_moves[:jumps], seconds) for seconds in (5, 10)} if jumps else {}
     periodic = [p for p in paired_prompts(9 * loops, seed + 65_537) if p.scene.motion in PERIODIC][:loops]
     recut_moves = [p for p in paired_prompts(9 * recuts, seed + 131_071) if p.scene.motion in DIRECTIONS][:recuts]
     metrics = {
@@ -523,6 +552,7 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
         "loops": evaluator.loops(periodic) if periodic else {},
         "recuts": evaluator.recuts(recut_moves) if recut_moves else {},
         "remixes": evaluator.remixes(sources[:remixes]) if remixes else {},
+        "extends": evaluator.extends(long_moves[:extends]) if extends else {},
         "model": str(model), "prompts": prompts, "seed": seed, "settings": evaluator.settings,
         "by_language": summarise(records), "pairs": language_pairs(records),
         "colour_slices": {"held-out": colour_slices(records), "confusable set": colour_slices(extra)}, "edits": edits, "animate": evaluator.animate_directions(moves),
@@ -557,10 +587,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loops", type=int, default=0, help="5 s loops of periodic motions (bounce, spin)")
     parser.add_argument("--recuts", type=int, default=0, help="moves recut after 1 s to stand still")
     parser.add_argument("--remixes", type=int, default=0, help="5 s moves remixed to green through the engine")
+    parser.add_argument("--extends", type=int, default=0, help="5 s moves continued by 5 s through the engine")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts, args.remixes,
+        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts, args.remixes, args.extends,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

@@ -124,6 +124,10 @@ class TrainOptions:
     #: Of the clips given a clean prefix, the share given exactly the engine's pass-to-pass overlap
     #: (``reelbot.json`` ``overlap_frames``: 9 frames, 5 latent frames), so a continuation carries the motion on.
     overlap_prefix: float = 0.5
+    #: Long-move windows are trained only as continuations (each given the engine's overlap as its clean prefix):
+    #: a continuation learns to carry a move on and rest at the edge, while a clip from text alone keeps the one
+    #: full move that a stretched pass slows down (run 6 trained windows from text too, and its moves got short).
+    windows_as_continuations: bool = False
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -449,6 +453,17 @@ class Trainer:
             return KEYFRAME_INDEX
         return NUM_FRAMES - 1 if rng.random() < 0.5 else int(rng.integers(1, NUM_FRAMES))
 
+    def _prefixes(self, rng: np.random.Generator, scenes: list, frames: int) -> torch.Tensor:
+        """How many latent frames each clip is given clean (0: none): the engine's overlap or any length."""
+        o = self.options
+        prefix = torch.zeros(len(scenes), dtype=torch.long)
+        for i, scene in enumerate(scenes):
+            window = o.windows_as_continuations and scene.room is not None
+            if window or rng.random() < o.prefix_condition:
+                overlap = frames > OVERLAP_LATENT_FRAMES and (window or rng.random() < o.overlap_prefix)
+                prefix[i] = OVERLAP_LATENT_FRAMES if overlap else 1 + rng.integers(frames - 1)
+        return prefix
+
     def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
 
@@ -471,11 +486,7 @@ class Trainer:
 
         # What the clip is given clean: a prefix of 1..F-1 latent frames (animate / extend / recut), and for the
         # whole batch maybe one frame appended at a frame index (keyframes / loop / blend).
-        prefix = torch.zeros(n, dtype=torch.long)
-        for i in range(n):
-            if rng.random() < o.prefix_condition:
-                overlap = frames > OVERLAP_LATENT_FRAMES and rng.random() < o.overlap_prefix
-                prefix[i] = OVERLAP_LATENT_FRAMES if overlap else 1 + rng.integers(frames - 1)
+        prefix = self._prefixes(rng, scenes, frames)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
@@ -644,6 +655,7 @@ FLAG_HELP = {
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",
     "overlap_prefix": "share of prefixes exactly the engine's pass overlap (5 latent frames)",
+    "windows_as_continuations": "long-move windows only as continuations (always given the overlap as prefix)",
 }
 
 

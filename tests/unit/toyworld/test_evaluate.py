@@ -97,13 +97,15 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     trainer.run()
     model = trainer.export(tmp_path / "model")
     metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2, confusable=2, loops=2,
-                       recuts=2)
+                       recuts=2, extends=1)
     assert metrics["colour_slices"]["confusable set"]["confusable"]["prompts"] == 2
     assert set(metrics["by_language"]) == {"en", "zh"}
     assert {"remix_turns_green", "remix_keeps_background", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
     assert metrics["animate"]["prompts"] == 2 and 0.0 <= metrics["animate"]["direction"] <= 1.0
     assert metrics["loops"]["en"]["clips"] == 1 and metrics["recuts"]["zh"]["clips"] == 1
+    assert metrics["extends"]["clips"] == 1 and metrics["extends"]["largest_back_px"] >= 0.0
     assert "## Loops of periodic motions" in (model / REPORT_FILE).read_text()
+    assert "5 s moves extended by 5 s" in (model / REPORT_FILE).read_text()
     assert json.loads((model / "eval.json").read_text())["prompts"] == 2
     assert "| en |" in (model / REPORT_FILE).read_text()
     assert "| en | 1 |" in (model / "README.md").read_text()

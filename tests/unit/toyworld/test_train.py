@@ -156,6 +156,25 @@ def test_text_only_batches_are_cut_to_the_keyframe_drafts_length_when_asked(tmp_
     assert frames_seen == [DRAFT_LATENT_FRAMES, full] and draft.shape[2] == DRAFT_LATENT_FRAMES < full
 
 
+def test_long_move_windows_can_be_trained_only_as_continuations_of_the_engines_overlap(trained):
+    from toyworld.scene import sample_scene
+    from toyworld.train import OVERLAP_LATENT_FRAMES
+
+    rng = np.random.default_rng(1)
+    scenes = [sample_scene(rng, motion="left", long_moves=0.5) for _ in range(400)]
+    windows = np.array([scene.room is not None for scene in scenes])
+    options = trained.options
+    options.prefix_condition, options.windows_as_continuations = 0.2, True
+    try:
+        prefix = trained._prefixes(rng, scenes, 9).numpy()
+        assert windows.any() and (prefix[windows] == OVERLAP_LATENT_FRAMES).all()
+        assert 0.1 < (prefix[~windows] > 0).mean() < 0.3  # other moves keep the usual share of prefixes
+        options.windows_as_continuations = False
+        assert 0.1 < (trained._prefixes(rng, scenes, 9).numpy()[windows] > 0).mean() < 0.3
+    finally:
+        options.prefix_condition, options.windows_as_continuations = 0.5, False
+
+
 def test_every_flag_the_documentation_gives_the_trainer_exists_and_comes_from_its_options():
     import re
     from dataclasses import fields
