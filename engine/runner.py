@@ -22,7 +22,7 @@ from engine.media.provenance import clip_metadata
 from engine.media.watermark import draw_watermark
 from engine.options import EngineOptions, MediaOptions
 from engine.pipelines import RenderPlan, operations, plan
-from engine.pipelines.completion import complete_prompt
+from engine.pipelines.completion import complete_cards, complete_prompt
 from engine.pipelines.family import Family
 from engine.specs import Animate, Generate, Loop, Remix, Storyboard
 from engine.store import LocalMediaStore
@@ -92,9 +92,13 @@ class Engine:
     def _generated(self, spec):
         """The spec as the model makes it: at the profile's generation rate when that is below the requested (lower
         still for a long clip the model stretches into one pass), and a prompt made from text alone (a generate, a loop
-        without a source) completed by the model's table (a contrasting background where it names none)."""
+        without a source, a storyboard's text cards) completed by the model's table (a contrasting background where
+        it names none)."""
+        table = self.family.profile.prompt_completion
         if isinstance(spec, Generate) or (isinstance(spec, Loop) and not spec.source):  # made from text alone
-            spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, self.family.profile.prompt_completion)})
+            spec = spec.model_copy(update={"prompt": complete_prompt(spec.prompt, table)})
+        elif isinstance(spec, Storyboard):
+            spec = spec.model_copy(update={"cards": complete_cards(list(spec.cards), table)})
         # No context and no cut: stretchable into one pass (``timeline.stretched``), by a family that can.
         one_pass = self.family.scales_time and (
             isinstance(spec, (Generate, Animate, Loop, Remix)) or (isinstance(spec, Storyboard) and len(spec.cards) == 1)

@@ -42,14 +42,23 @@ class PromptCompletion(BaseModel):
 
     def complete(self, prompt: str) -> str:
         """``prompt`` with a contrasting background appended when it names a colour and no background."""
-        if self.names_background(prompt):
-            return prompt
-        colour = self.first_colour(prompt)
+        return self.complete_together([prompt])[0]
+
+    def complete_together(self, prompts: list[str]) -> list[str]:
+        """The prompts of one clip (a storyboard's cards) completed alike: one background for all, the one that
+        contrasts with the first colour named, so it does not change from card to card; none where any names one."""
+        if any(self.names_background(prompt) for prompt in prompts):
+            return prompts
+        colour = next((found for prompt in prompts if (found := self.first_colour(prompt)) is not None), None)
         if colour is None:
-            return prompt
-        language = "zh" if _CJK.search(prompt) else "en"
-        phrase = colour.background.get(language) or next(iter(colour.background.values()))
-        return f"{prompt.rstrip().rstrip(',.，。')}{phrase}"
+            return prompts
+        return [_with_background(prompt, colour) if prompt else prompt for prompt in prompts]
+
+
+def _with_background(prompt: str, colour: ColourCompletion) -> str:
+    language = "zh" if _CJK.search(prompt) else "en"
+    phrase = colour.background.get(language) or next(iter(colour.background.values()))
+    return f"{prompt.rstrip().rstrip(',.，。')}{phrase}"
 
 
 def _find(text: str, word: str) -> int:
@@ -68,3 +77,12 @@ def _contains(text: str, word: str) -> bool:
 def complete_prompt(prompt: str, completion: PromptCompletion | None) -> str:
     """The prompt the model is given: completed by the model's table, unchanged when it has none."""
     return completion.complete(prompt) if completion is not None else prompt
+
+
+def complete_cards(cards: list, completion: PromptCompletion | None) -> list:
+    """A storyboard's cards as the model is given them: completed together (``complete_together``) when they are
+    text alone; a card's picture already shows a background, so cards with one are left as they are."""
+    if completion is None or any(card.image for card in cards):
+        return cards
+    prompts = completion.complete_together([card.prompt for card in cards])
+    return [card.model_copy(update={"prompt": prompt}) for card, prompt in zip(cards, prompts)]

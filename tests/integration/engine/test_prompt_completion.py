@@ -36,3 +36,15 @@ def test_a_prompt_without_background_shows_a_visible_object_of_its_colour(toy):
     assert (measured.areas > 0).all()  # the object is read back in every frame
     assert clip.prompt == "a green square moving down on a black background"  # what an edit of it starts from
 
+
+
+@pytest.mark.slow
+def test_a_storyboard_of_text_cards_gets_one_contrasting_background(toy):
+    from engine.specs import Card, Storyboard
+
+    settings = Settings(aspect="16:9", duration_s=2, fps=8, seed=2)
+    cards = [Card(at_s=0, prompt="a green square"), Card(at_s=1, prompt="a green square moving down")]
+    ((clip,),) = toy.run([Storyboard(cards=cards, settings=settings)])
+    measured = _measured(clip.path)
+    assert measured.color == "green" and measured.background == "black"
+    assert clip.prompt is None  # a storyboard has no one prompt to edit from

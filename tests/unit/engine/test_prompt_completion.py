@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.pipelines.completion import PromptCompletion, complete_prompt
+from engine.pipelines.completion import PromptCompletion, complete_cards, complete_prompt
 from engine.pipelines.profile import load_profile
 
 TOY = Path(__file__).resolve().parents[3] / "engine" / "models" / "toy"
@@ -51,3 +51,22 @@ def test_colour_words_match_whole_words_only(table):
 def test_a_model_without_a_table_gets_its_prompt_unchanged():
     assert complete_prompt("a green square", None) == "a green square"
     assert load_profile(None).prompt_completion is None
+
+
+def test_a_storyboards_cards_get_one_background_chosen_by_the_first_colour_named(table):
+    assert table.complete_together(["a circle appears", "it turns red", "一个蓝色正方形"]) == [
+        "a circle appears on a white background", "it turns red on a white background", "一个蓝色正方形，白色背景"]
+    named = ["a green square moving down", "a red circle on a blue background"]
+    assert table.complete_together(named) == named  # one card names the background: every card keeps its words
+    assert table.complete_together(["a circle", "a square"]) == ["a circle", "a square"]
+
+
+def test_cards_with_a_picture_are_left_as_they_are(table):
+    from engine.specs import Card
+
+    cards = [Card(at_s=0, prompt="a green square"), Card(at_s=2, prompt="it moves down")]
+    assert [card.prompt for card in complete_cards(cards, table)] == [
+        "a green square on a black background", "it moves down on a black background"]
+    pictured = [Card(at_s=0, image="/photos/1.jpg"), Card(at_s=2, prompt="a green square")]
+    assert complete_cards(pictured, table) == pictured
+    assert complete_cards(cards, None) == cards
