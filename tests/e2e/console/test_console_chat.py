@@ -12,22 +12,8 @@ from engine.media import probe
 
 
 @pytest.fixture
-async def console_service(tmp_path, tiny_model_dir):
-    from reelbot.app import build_service
-    from reelbot.config import load_settings
-
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}",
-        model=str(tiny_model_dir),
-        device="cpu",
-        media_dir=tmp_path / "media",
-        credits={"daily_free": 0},  # no midnight top-up racing the balances these tests check
-    )
-    service = await build_service(settings)
-    try:
-        yield service
-    finally:
-        await service.close()
+async def console_service(service_for, tiny_model_dir):
+    return await service_for(tiny_model_dir)
 
 
 @pytest.mark.timeout(600)

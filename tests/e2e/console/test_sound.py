@@ -20,17 +20,8 @@ def ltx2_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-async def sound_service(tmp_path, ltx2_dir):
-    from reelbot.app import build_service
-    from reelbot.config import load_settings
-
-    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'chat.db'}", model=str(ltx2_dir), device="cpu",
-                             media_dir=tmp_path / "media", credits={"daily_free": 0})
-    service = await build_service(settings)
-    try:
-        yield service
-    finally:
-        await service.close()
+async def sound_service(service_for, tmp_path, ltx2_dir):
+    return await service_for(ltx2_dir, database_url=f"sqlite:///{tmp_path / 'chat.db'}")  # the plain spelling
 
 
 def audio_streams(path: Path) -> int:

@@ -19,17 +19,8 @@ TOY = Path(__file__).resolve().parents[3] / "engine" / "models" / "toy"
 
 
 @pytest.fixture
-async def toy_service(tmp_path):
-    from reelbot.app import build_service
-    from reelbot.config import load_settings
-
-    settings = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}", model=str(TOY), device="cpu",
-                             media_dir=tmp_path / "media", credits={"daily_free": 0})
-    service = await build_service(settings)
-    try:
-        yield service
-    finally:
-        await service.close()
+async def toy_service(service_for):
+    return await service_for(TOY)
 
 
 @pytest.mark.slow
