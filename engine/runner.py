@@ -152,8 +152,7 @@ class Engine:
                 tags = metadata[index] if metadata else {}
                 results[index] = [
                     self._deliver(self._at_output_fps(video.frames, spec.settings.fps, fps), fps, seed, max_bytes,
-                                  {**tags, "variation": str(variation)}, video.sound)
-                    .model_copy(update={"prompt": getattr(spec, "prompt", None)})
+                                  {**tags, "variation": str(variation)}, video.sound, getattr(spec, "prompt", None))
                     for variation, (video, seed) in enumerate(zip(spec_videos, spec_seeds))
                 ]
         return [clips or [] for clips in results]
@@ -186,7 +185,8 @@ class Engine:
         return interpolate(frames, made_fps, fps, round(len(frames) * fps / made_fps))
 
     def _deliver(self, frames: np.ndarray, fps: int, seed: int, max_bytes: int | None,
-                 tags: dict[str, str] | None = None, sound: Sound | None = None) -> RenderedClip:
+                 tags: dict[str, str] | None = None, sound: Sound | None = None,
+                 prompt: str | None = None) -> RenderedClip:
         if self.media.watermark:
             frames = draw_watermark(frames, self.media.watermark, corner=self.media.watermark_corner,
                                     font=self.media.watermark_font)
@@ -205,4 +205,5 @@ class Engine:
             seed=seed,
             thumbnail_path=str(thumb),
             has_audio=sound is not None,
+            prompt=prompt,
         )
