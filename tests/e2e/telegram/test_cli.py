@@ -41,7 +41,12 @@ async def test_reelbot_run_telegram_polls_answers_and_stops_on_sigint(fake_api, 
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        except TimeoutError:
+            process.kill()  # a bot that ignores Ctrl-C must not outlive the test (it held the next run's resources)
+            await process.wait()
+            raise
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert fake_api.token not in stderr.decode()  # logs never print the token
 
