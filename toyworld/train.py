@@ -137,6 +137,10 @@ class TrainOptions:
     device: str = "auto"
     #: Start from the VAE of a saved model (its directory) instead of training stage 1 again.
     vae_from: str | None = None
+    #: With ``vae_from``: stage 1 trains the adopted decoder alone. The encoder stays as it is, and with it the
+    #: latents (and their statistics) the transformer was trained on, so a decoder can learn to draw what they
+    #: carry (larger objects, say) without the transformer starting again.
+    decoder_only: bool = False
     #: Start the transformer and text encoder from a saved model of the same sizes (continue or fine-tune).
     init_from: str | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -214,7 +218,8 @@ class Trainer:
             self._adopt_weights(Path(options.init_from))
         self.ema_transformer = copy.deepcopy(self.transformer).requires_grad_(False)
         self.ema_text_encoder = copy.deepcopy(self.text_encoder).requires_grad_(False)
-        self.vae_optimizer = torch.optim.AdamW(self.vae.parameters(), lr=options.vae_lr, weight_decay=0.0)
+        trained_vae = self.vae.decoder if options.decoder_only else self.vae
+        self.vae_optimizer = torch.optim.AdamW(trained_vae.parameters(), lr=options.vae_lr, weight_decay=0.0)
         self.optimizer = torch.optim.AdamW(
             [*self.transformer.parameters(), *self.text_encoder.parameters()],
             lr=options.lr,
@@ -252,6 +257,10 @@ class Trainer:
 
         trained = AutoencoderKLLTXVideo.from_pretrained(model / "vae" if (model / "vae").is_dir() else model)
         self.vae.load_state_dict(trained.state_dict())
+        if self.options.decoder_only:
+            self.vae.encoder.requires_grad_(False)
+            log.info("VAE taken from %s; stage 1 trains its decoder", model)
+            return
         self.stage = "transformer"
         log.info("VAE taken from %s; stage 1 skipped", model)
 
@@ -310,7 +319,8 @@ class Trainer:
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
             self._run_stage(name)
             if name == "vae" and self.vae_check is None:
-                self._set_latent_statistics(self.options.latent_stat_clips)
+                if not self.options.decoder_only:  # an adopted encoder keeps the statistics it was trained with
+                    self._set_latent_statistics(self.options.latent_stat_clips)
                 self.vae_check = self.check_vae(self.options.vae_check_clips)
                 log.info("VAE reconstructions measured as their scenes: %s", self.vae_check)
                 self.save()
@@ -384,7 +394,8 @@ class Trainer:
             group["lr"] = lr
         self.vae.train()
         video = batch.video.to(self.device)
-        posterior = self.vae.encode(video).latent_dist
+        with torch.set_grad_enabled(not o.decoder_only):
+            posterior = self.vae.encode(video).latent_dist
         recon = self.vae.decode(posterior.sample()).sample
         weight = 1.0 + o.object_weight * batch.alpha.to(self.device).unsqueeze(1)
         reconstruction = (weight * (recon - video).abs()).mean()
@@ -646,6 +657,7 @@ FLAG_HELP = {
     "refresh": "pool clips re-drawn per step",
     "device": "auto (CUDA where there is one), cpu, cuda",
     "vae_from": "a saved model whose VAE to reuse (skips stage 1)",
+    "decoder_only": "with --vae-from, stage 1 trains its decoder alone (the latents keep their meaning)",
     "init_from": "a saved model whose transformer and text encoder to start from",
     "prefix_condition": "share of clips trained with a clean prefix (animate / extend / recut)",
     "frame_condition": "share of steps with a clean frame appended (keyframe / loop / blend)",

@@ -111,6 +111,22 @@ def test_a_run_can_start_from_a_saved_models_vae_and_weights_and_skip_stage_one(
     assert set(trainer.vae_check) == {"color", "shape", "background", "motion"}  # measured on the adopted VAE
 
 
+def test_a_decoder_only_run_keeps_the_adopted_encoder_and_its_latent_statistics(trained, tmp_path):
+    saved = trained.export(tmp_path / "saved")
+    options = _options(tmp_path, vae_from=str(saved), init_from=str(saved), decoder_only=True, transformer_steps=0,
+                       checkpoint_dir=str(tmp_path / "c3"))
+    trainer = Trainer(options)
+    assert trainer.stage == "vae"
+    trainer.run()
+    assert trainer.states["vae"].step == 2
+    encoder = [torch.equal(a, b) for a, b in zip(trainer.vae.encoder.parameters(), trained.vae.encoder.parameters())]
+    decoder = [torch.equal(a, b) for a, b in zip(trainer.vae.decoder.parameters(), trained.vae.decoder.parameters())]
+    assert all(encoder) and not all(decoder)
+    assert torch.equal(trainer.vae.latents_mean, trained.vae.latents_mean)
+    assert torch.equal(trainer.vae.latents_std, trained.vae.latents_std)
+    assert parse_args(["--vae-from", "m", "--decoder-only", "true"]).decoder_only
+
+
 def test_the_device_option_resolves_auto_to_what_this_machine_has():
     from toyworld.train import resolve_device
 
