@@ -10,7 +10,7 @@ import torch
 from toyworld.captions import LANGUAGES, training_caption
 from toyworld.render import render
 from toyworld.scene import Scene, sample_scene
-from toyworld.world import ASPECTS, SIZES
+from toyworld.world import ASPECTS, BASE_RADIUS, SIZES
 
 #: How often each aspect is drawn: the square is the cheapest and the one evaluated most.
 ASPECT_WEIGHTS = (0.5, 0.25, 0.25)
@@ -37,10 +37,11 @@ def clips_per_batch(aspect: str, square_batch: int) -> int:
 
 
 def make_batch(
-    rng: np.random.Generator, aspect: str, size: int, *, caption_drop: float = 0.1, partial: float = 0.1
+    rng: np.random.Generator, aspect: str, size: int, *, caption_drop: float = 0.1, partial: float = 0.1,
+    radius: float = BASE_RADIUS,
 ) -> Batch:
-    """``size`` random clips of ``aspect``, captioned half in English and half in Chinese."""
-    scenes = [sample_scene(rng, aspect=aspect) for _ in range(size)]
+    """``size`` random clips of ``aspect`` with objects of ``radius``, captioned half in English, half in Chinese."""
+    scenes = [sample_scene(rng, aspect=aspect, radius=radius) for _ in range(size)]
     frames, alphas = zip(*(render(scene) for scene in scenes))
     captions = [
         training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=caption_drop, partial=partial)

@@ -35,6 +35,7 @@ from toyworld.measure import BACK_PX, classify, seam_jump
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import (
     ASPECTS,
+    BASE_RADIUS,
     COLORS_ZH,
     CONFUSABLE_PAIRS,
     CORE_SHAPES,
@@ -72,13 +73,14 @@ class Prompt:
     seed: int
 
 
-def held_out_prompts(count: int, seed: int = HELD_OUT_SEED) -> list[Prompt]:
-    """``count`` prompts, alternating English and Chinese, cycling through the motions."""
+def held_out_prompts(count: int, seed: int = HELD_OUT_SEED, radius: float = BASE_RADIUS) -> list[Prompt]:
+    """``count`` prompts, alternating English and Chinese, cycling through the motions; their scenes' objects
+    are drawn at ``radius`` where a frame of them is given to the model."""
     rng = np.random.default_rng(seed)
     prompts = []
     for i in range(count):
         aspect = ASPECTS[rng.choice(len(ASPECTS), p=(0.5, 0.25, 0.25))]
-        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)])
+        scene = sample_scene(rng, aspect=aspect, motion=MOTIONS[(i // 2) % len(MOTIONS)], radius=radius)
         language = LANGUAGES[i % 2]
         prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + i))
     return prompts
@@ -127,6 +129,13 @@ def _settings(model: Path) -> dict:
         "negative_prompt": profile.get("negative_prompt", ""),
         "frame_rate": int(profile.get("fps", FPS)),
     }
+
+
+def trained_radius(model: Path) -> float:
+    """The object size the model was trained on (``--object-radius``; models from before it: the default)."""
+    training = model / "training.json"
+    options = json.loads(training.read_text()).get("options", {}) if training.exists() else {}
+    return float(options.get("object_radius", BASE_RADIUS))
 
 
 def _to_uint8(frames: np.ndarray) -> np.ndarray:
@@ -539,7 +548,8 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     candidates = held_out_prompts(9 * max(edit_sources, remixes) + 9, seed + 7919)
     sources = [p for p in candidates if p.scene.color != "green" and p.scene.motion in DIRECTIONS]
     edits = evaluator.edits(sources[:edit_sources]) if edit_sources else {}
-    moves = [p for p in held_out_prompts(9 * animate, seed + 104_729) if p.scene.motion in DIRECTIONS][:animate]
+    moves = [p for p in held_out_prompts(9 * animate, seed + 104_729, trained_radius(model))
+             if p.scene.motion in DIRECTIONS][:animate]
     plain = newcomer_prompts(newcomer, seed + 31) if newcomer else []
     newcomers = {mode: evaluator.newcomer(plain, complete=mode == "on") for mode in ("off", "on")} if plain else {}
     long_moves = [p for p in held_out_prompts(9 * max(jumps, extends), seed + 52_711)

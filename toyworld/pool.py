@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from toyworld.render import render
 from toyworld.scene import Scene, sample_scene
-from toyworld.world import ASPECTS
+from toyworld.world import ASPECTS, BASE_RADIUS
 
 #: Share of the pool per aspect, as in ``data.ASPECT_WEIGHTS``.
 POOL_SHARES = {"1:1": 0.5, "16:9": 0.25, "9:16": 0.25}
@@ -44,22 +44,27 @@ def encode_scenes(scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Te
 class LatentPool:
     """A fixed number of encoded clips per aspect, refreshed slot by slot in round-robin order."""
 
-    def __init__(self, size: int, confusable: float = 0.0, long_moves: float = 0.0):
+    def __init__(self, size: int, confusable: float = 0.0, long_moves: float = 0.0, radius: float = BASE_RADIUS):
         self.confusable = confusable
         self.long_moves = long_moves
+        self.radius = radius
         self.sizes = {aspect: max(1, int(size * POOL_SHARES[aspect])) for aspect in ASPECTS}
         self.slots: dict[str, _Slots] = {}
         self.cursor = {aspect: 0 for aspect in ASPECTS}
 
     def fill(self, rng: np.random.Generator, encode, chunk: int = 32) -> None:
         for aspect, count in self.sizes.items():
-            scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, long_moves=self.long_moves) for _ in range(count)]
+            scenes = [self._draw(rng, aspect) for _ in range(count)]
             parts = [encode_scenes(scenes[i : i + chunk], encode) for i in range(0, count, chunk)]
             self.slots[aspect] = _Slots(
                 latents=torch.cat([p[0] for p in parts]).half(),
                 alpha=torch.cat([p[1] for p in parts]).half(),
                 scenes=scenes,
             )
+
+    def _draw(self, rng: np.random.Generator, aspect: str) -> Scene:
+        return sample_scene(rng, aspect=aspect, confusable=self.confusable, long_moves=self.long_moves,
+                            radius=self.radius)
 
     def take(self, rng: np.random.Generator, aspect: str, n: int):
         """``n`` distinct clips of ``aspect``: float latents and coverage on the pool's device, and their scenes."""
@@ -79,7 +84,7 @@ class LatentPool:
         if n <= 0:
             return
         slots = self.slots[aspect]
-        scenes = [sample_scene(rng, aspect=aspect, confusable=self.confusable, long_moves=self.long_moves) for _ in range(n)]
+        scenes = [self._draw(rng, aspect) for _ in range(n)]
         latents, alpha = encode_scenes(scenes, encode)
         for j, scene in enumerate(scenes):
             k = (self.cursor[aspect] + j) % len(slots.scenes)

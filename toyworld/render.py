@@ -12,7 +12,7 @@ from functools import cache
 import numpy as np
 
 from toyworld.scene import Scene, eased
-from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, SIZES
+from toyworld.world import BACKGROUNDS, COLORS, SIZES
 
 #: The SDF grid covers [-EXTENT, EXTENT]^2 in unit coordinates at this many samples a side.
 _EXTENT, _GRID = 1.6, 161
@@ -114,7 +114,7 @@ def pose(scene: Scene) -> Pose:
         scale = GROW_FROM + (GROW_TO - GROW_FROM) * s
     elif scene.motion == "shrink":
         scale = GROW_TO - (GROW_TO - GROW_FROM) * s
-    radius = BASE_RADIUS * min(width, height) * scale
+    radius = scene.radius * min(width, height) * scale
     return Pose(cx=x * width, cy=y * height, radius=radius, angle=angle)
 
 

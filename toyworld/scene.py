@@ -44,6 +44,9 @@ class Scene:
     #: before it rests at the frame's edge (it eases to a stop over ``EASE``). None: a move that never stops.
     along: float = 0.0
     room: float | None = None
+    #: The radius of a circle of scale 1, as a fraction of the frame's shorter side: larger objects keep their
+    #: corners through the VAE's 8x8-pixel latent cells.
+    radius: float = BASE_RADIUS
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -69,17 +72,17 @@ def eased(distance: np.ndarray, room: float) -> np.ndarray:
     return np.where(distance <= start, distance, start + over - over**2 / (4 * EASE))
 
 
-def edge_margin(aspect: str, axis: str) -> float:
+def edge_margin(aspect: str, axis: str, radius: float = BASE_RADIUS) -> float:
     """Where an object's centre may go along ``axis`` ("x"/"y") with all of every shape inside the frame."""
     width, height = SIZES[aspect]
     extent = width if axis == "x" else height
-    return 1.3 * BASE_RADIUS * min(width, height) / extent + 0.02
+    return 1.3 * radius * min(width, height) / extent + 0.02
 
 
-def _long_move(rng: np.random.Generator, motion: str, aspect: str) -> tuple[float, float, float]:
+def _long_move(rng: np.random.Generator, motion: str, aspect: str, radius: float) -> tuple[float, float, float]:
     """A window of a move that crosses the frame from edge to edge at ``LONG_MOVE_TRAVEL`` per clip and rests
     at the far edge: (start position on its axis, distance gone before the window, room to the stop)."""
-    margin = edge_margin(aspect, "x" if motion in ("left", "right") else "y")
+    margin = edge_margin(aspect, "x" if motion in ("left", "right") else "y", radius)
     room = 1.0 - 2 * margin
     start = 1.0 - margin if motion in ("left", "up") else margin
     steady = max(0.0, room - EASE - LONG_MOVE_TRAVEL)
@@ -92,7 +95,7 @@ def _long_move(rng: np.random.Generator, motion: str, aspect: str) -> tuple[floa
 
 def sample_scene(
     rng: np.random.Generator, *, aspect: str | None = None, motion: str | None = None, confusable: float = 0.0,
-    long_moves: float = 0.0,
+    long_moves: float = 0.0, radius: float = BASE_RADIUS,
 ) -> Scene:
     """A random scene; the object's colour is never the background's colour name.
 
@@ -102,6 +105,8 @@ def sample_scene(
     ``long_moves`` is the chance that a move is a window of a long move (``_long_move``): slower, and resting
     at the edge it reaches, so a clip made of several passes moves on without leaving the frame and
     restarting; at 0 no extra draw is made.
+
+    ``radius`` sizes the object (``Scene.radius``); it draws nothing, so seeded streams are the same at any size.
     """
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = list(BACKGROUNDS)[rng.integers(len(BACKGROUNDS))]
@@ -120,7 +125,7 @@ def sample_scene(
         start = MOVE_TO if motion in ("left", "up") else MOVE_FROM
         start += rng.uniform(-0.03, 0.03)
         if long_moves > 0 and rng.random() < long_moves:
-            start, along, room = _long_move(rng, motion, aspect)
+            start, along, room = _long_move(rng, motion, aspect, radius)
             travel = LONG_MOVE_TRAVEL
         if motion in ("left", "right"):
             x = start
@@ -130,4 +135,4 @@ def sample_scene(
         y = 0.68 + rng.uniform(-0.03, 0.03)
     angle = float(rng.uniform(-10, 10)) if motion != "spin" else float(rng.uniform(0, 30))
     return Scene(shape, color, background, motion, aspect, NUM_FRAMES, float(x), float(y), angle, float(travel),
-                 along, room)
+                 along, room, radius)

@@ -58,7 +58,7 @@ from toyworld.model import (
 from toyworld.pool import LatentPool
 from toyworld.render import render_frame
 from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
-from toyworld.world import FPS, NUM_FRAMES, SIZES
+from toyworld.world import BASE_RADIUS, FPS, NUM_FRAMES, SIZES
 
 log = logging.getLogger("toyworld.train")
 
@@ -128,6 +128,9 @@ class TrainOptions:
     #: a continuation learns to carry a move on and rest at the edge, while a clip from text alone keeps the one
     #: full move that a stretched pass slows down (run 6 trained windows from text too, and its moves got short).
     windows_as_continuations: bool = False
+    #: The objects' radius at scale 1 (fraction of the frame's shorter side; ``Scene.radius``). The embedded
+    #: model's objects are 0.2; at 0.3 a VAE's round trip keeps a square's corners (see STATUS.md).
+    object_radius: float = BASE_RADIUS
     pool: int = 2048
     vae_check_clips: int = 48
     latent_stat_clips: int = 64
@@ -230,7 +233,7 @@ class Trainer:
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
         self.vae_check: dict | None = None
-        self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves)
+        self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves, options.object_radius)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
@@ -389,7 +392,8 @@ class Trainer:
         o = self.options
         rng = _rng(o, "vae", step)
         aspect = pick_aspect(rng)
-        batch = make_batch(rng, aspect, clips_per_batch(aspect, o.vae_batch), caption_drop=0.0)
+        batch = make_batch(rng, aspect, clips_per_batch(aspect, o.vae_batch), caption_drop=0.0,
+                           radius=o.object_radius)
         for group in self.vae_optimizer.param_groups:
             group["lr"] = lr
         self.vae.train()
@@ -412,12 +416,8 @@ class Trainer:
         """Per-channel mean and std of the latents, stored in the VAE so the pipeline normalises with them."""
         self.vae.eval()
         rng = np.random.default_rng([self.options.seed, 99])
-        latents = torch.cat(
-            [
-                self.vae.encode(make_batch(rng, "1:1", 8).video.to(self.device)).latent_dist.mode()
-                for _ in range(max(1, clips // 8))
-            ]
-        )
+        batches = [make_batch(rng, "1:1", 8, radius=self.options.object_radius) for _ in range(max(1, clips // 8))]
+        latents = torch.cat([self.vae.encode(batch.video.to(self.device)).latent_dist.mode() for batch in batches])
         self.vae.latents_mean.copy_(latents.mean(dim=(0, 2, 3, 4)))
         self.vae.latents_std.copy_(latents.std(dim=(0, 2, 3, 4)).clamp(min=1e-3))
         self.save()
@@ -431,7 +431,7 @@ class Trainer:
         rng = np.random.default_rng([self.options.seed, 98])
         hits = {"color": 0, "shape": 0, "background": 0, "motion": 0}
         for _ in range(max(1, clips // 8)):
-            batch = make_batch(rng, "1:1", min(8, clips))
+            batch = make_batch(rng, "1:1", min(8, clips), radius=self.options.object_radius)
             recon = self.vae.decode(self.vae.encode(batch.video.to(self.device)).latent_dist.mode()).sample
             frames = ((recon.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 4, 1).cpu().numpy()
             for scene, clip in zip(batch.scenes, frames):
@@ -668,6 +668,7 @@ FLAG_HELP = {
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",
     "overlap_prefix": "share of prefixes exactly the engine's pass overlap (5 latent frames)",
     "windows_as_continuations": "long-move windows only as continuations (always given the overlap as prefix)",
+    "object_radius": "radius of an object of scale 1, as a fraction of the frame's shorter side",
 }
 
 

@@ -110,5 +110,6 @@ NUM_FRAMES = 17
 #: move crosses half the frame.
 FPS = 24
 
-#: A circle of scale 1 has this radius, as a fraction of the frame's shorter side.
+#: A circle of scale 1 has this radius, as a fraction of the frame's shorter side: the default of
+#: ``Scene.radius`` (a training run can draw larger objects, ``--object-radius``).
 BASE_RADIUS = 0.2

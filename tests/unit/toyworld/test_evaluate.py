@@ -231,3 +231,15 @@ def test_a_slow_move_is_judged_by_at_least_a_pixel_a_frame_and_a_path_that_turns
     down = slow[:, ::-1].copy()
     down[:, 1] = 100 - down[:, 1]  # a move up the frame is monotone too
     assert backtrack(down) == 0.0
+
+
+def test_frames_given_to_a_model_are_drawn_at_the_object_size_it_was_trained_on(tmp_path):
+    from toyworld.evaluate import trained_radius
+    from toyworld.world import BASE_RADIUS
+
+    assert trained_radius(tmp_path) == BASE_RADIUS  # a model without training.json, or from before the option
+    (tmp_path / "training.json").write_text(json.dumps({"options": {"object_radius": 0.3}}))
+    assert trained_radius(tmp_path) == 0.3
+    prompts = held_out_prompts(4, radius=0.3)
+    assert {p.scene.radius for p in prompts} == {0.3}
+    assert [p.text for p in prompts] == [p.text for p in held_out_prompts(4)]

@@ -75,3 +75,25 @@ def test_a_move_without_long_moves_still_crosses_the_middle_half():
     scene = sample_scene(np.random.default_rng(1), motion="left")
     along = _along(scene)
     assert along[0] - along[-1] == pytest.approx(MOVE_TO - MOVE_FROM)
+
+
+def test_a_larger_object_radius_draws_the_same_scenes_with_larger_objects():
+    default = [sample_scene(np.random.default_rng(4), motion="stay") for _ in range(6)]
+    larger = [sample_scene(np.random.default_rng(4), motion="stay", radius=0.3) for _ in range(6)]
+    assert [replace(s, radius=0.3) for s in default] == larger
+    for small, big in zip(default, larger):
+        ratio = render(big)[1][0].sum() / render(small)[1][0].sum()
+        assert ratio == pytest.approx((0.3 / 0.2) ** 2, rel=0.1)  # area grows with the radius squared
+
+
+@pytest.mark.parametrize("aspect", list(SIZES))
+def test_a_long_move_of_a_larger_object_keeps_all_of_it_in_frame(aspect):
+    rng = np.random.default_rng(6)
+    for motion in DIRECTIONS * 5:
+        scene = sample_scene(rng, motion=motion, aspect=aspect, long_moves=1.0, radius=0.3)
+        margin = edge_margin(aspect, "x" if motion in ("left", "right") else "y", 0.3)
+        along = _along(scene)
+        assert margin - 1e-9 <= along.min() and along.max() <= 1 - margin + 1e-9
+        _, alpha = render(scene)
+        edges = np.concatenate([alpha[:, 0], alpha[:, -1], alpha[:, :, 0], alpha[:, :, -1]], axis=1)
+        assert edges.max() < 0.5  # no part of the object is cut off by the frame

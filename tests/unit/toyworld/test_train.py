@@ -127,6 +127,14 @@ def test_a_decoder_only_run_keeps_the_adopted_encoder_and_its_latent_statistics(
     assert parse_args(["--vae-from", "m", "--decoder-only", "true"]).decoder_only
 
 
+def test_the_object_radius_option_sizes_every_clip_the_run_draws(tmp_path):
+    assert parse_args(["--object-radius", "0.3"]).object_radius == 0.3
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, object_radius=0.3))
+    assert trainer.pool.radius == 0.3
+    trainer.pool.fill(np.random.default_rng(0), trainer._encode, chunk=4)
+    assert {scene.radius for slots in trainer.pool.slots.values() for scene in slots.scenes} == {0.3}
+
+
 def test_the_device_option_resolves_auto_to_what_this_machine_has():
     from toyworld.train import resolve_device
 
