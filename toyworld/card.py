@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
+from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
 
 METRICS_FILE = "eval.json"
 #: Hand-written history of the weights (runs, fine-tunes, what is not met), kept beside them and appended to
@@ -77,8 +77,8 @@ def _long_clip_lines(metrics: dict) -> list[str]:
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
           "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
           "short_clips": 0.25, "confusable_colours": 0.25, "long_moves": 1.0, "overlap_prefix": 0.5,
-          "windows_as_continuations": False, "device": "auto",
-          "vae_from": None, "init_from": None}
+          "windows_as_continuations": False, "object_radius": BASE_RADIUS, "device": "auto",
+          "vae_from": None, "decoder_only": False, "init_from": None}
 _FLAGS = {"transformer_batch": "batch"}
 
 
