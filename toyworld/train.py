@@ -206,6 +206,8 @@ class Trainer:
     """
 
     def __init__(self, options: TrainOptions):
+        if options.decoder_only and not options.vae_from:
+            raise SystemExit("--decoder-only needs --vae-from: the encoder it keeps must come from a trained model")
         self.options = options
         self.device = resolve_device(options.device)
         if options.threads:
@@ -261,7 +263,6 @@ class Trainer:
         trained = AutoencoderKLLTXVideo.from_pretrained(model / "vae" if (model / "vae").is_dir() else model)
         self.vae.load_state_dict(trained.state_dict())
         if self.options.decoder_only:
-            self.vae.encoder.requires_grad_(False)
             log.info("VAE taken from %s; stage 1 trains its decoder", model)
             return
         self.stage = "transformer"

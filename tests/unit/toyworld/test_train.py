@@ -125,6 +125,8 @@ def test_a_decoder_only_run_keeps_the_adopted_encoder_and_its_latent_statistics(
     assert torch.equal(trainer.vae.latents_mean, trained.vae.latents_mean)
     assert torch.equal(trainer.vae.latents_std, trained.vae.latents_std)
     assert parse_args(["--vae-from", "m", "--decoder-only", "true"]).decoder_only
+    with pytest.raises(SystemExit, match="--decoder-only needs --vae-from"):
+        Trainer(_options(tmp_path, decoder_only=True, checkpoint_dir=str(tmp_path / "c4")))
 
 
 def test_the_object_radius_option_sizes_every_clip_the_run_draws(tmp_path):
