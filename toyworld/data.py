@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from toyworld.captions import LANGUAGES, training_caption
-from toyworld.render import render
+from toyworld.renderer import Renderer
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import ASPECTS, BASE_RADIUS, SIZES
 
@@ -38,11 +38,11 @@ def clips_per_batch(aspect: str, square_batch: int) -> int:
 
 def make_batch(
     rng: np.random.Generator, aspect: str, size: int, *, caption_drop: float = 0.1, partial: float = 0.1,
-    radius: float = BASE_RADIUS,
+    radius: float = BASE_RADIUS, renderer: Renderer | None = None,
 ) -> Batch:
     """``size`` random clips of ``aspect`` with objects of ``radius``, captioned half in English, half in Chinese."""
     scenes = [sample_scene(rng, aspect=aspect, radius=radius) for _ in range(size)]
-    frames, alphas = zip(*(render(scene) for scene in scenes))
+    frames, alphas = zip(*(renderer or Renderer()).clips(scenes))
     captions = [
         training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=caption_drop, partial=partial)
         for scene in scenes

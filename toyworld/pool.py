@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from toyworld.render import render
+from toyworld.renderer import Renderer
 from toyworld.scene import Scene, sample_scene
 from toyworld.world import ASPECTS, BASE_RADIUS
 
@@ -30,9 +30,11 @@ class _Slots:
     scenes: list[Scene]
 
 
-def encode_scenes(scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Tensor]):
+def encode_scenes(
+    scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Tensor], renderer: Renderer | None = None
+):
     """Render and encode scenes of one aspect: normalised latents and the object's coverage per latent."""
-    frames, alphas = zip(*(render(scene) for scene in scenes))
+    frames, alphas = zip(*(renderer or Renderer()).clips(scenes))
     video = torch.from_numpy(np.stack(frames)).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
     with torch.no_grad():
         latents = encode(video)
@@ -52,10 +54,10 @@ class LatentPool:
         self.slots: dict[str, _Slots] = {}
         self.cursor = {aspect: 0 for aspect in ASPECTS}
 
-    def fill(self, rng: np.random.Generator, encode, chunk: int = 32) -> None:
+    def fill(self, rng: np.random.Generator, encode, chunk: int = 32, renderer: Renderer | None = None) -> None:
         for aspect, count in self.sizes.items():
             scenes = [self._draw(rng, aspect) for _ in range(count)]
-            parts = [encode_scenes(scenes[i : i + chunk], encode) for i in range(0, count, chunk)]
+            parts = [encode_scenes(scenes[i : i + chunk], encode, renderer) for i in range(0, count, chunk)]
             self.slots[aspect] = _Slots(
                 latents=torch.cat([p[0] for p in parts]).half(),
                 alpha=torch.cat([p[1] for p in parts]).half(),
@@ -79,13 +81,13 @@ class LatentPool:
             slots.latents, slots.alpha = slots.latents.to(device), slots.alpha.to(device)
         return self
 
-    def refresh(self, rng: np.random.Generator, aspect: str, n: int, encode) -> None:
+    def refresh(self, rng: np.random.Generator, aspect: str, n: int, encode, renderer: Renderer | None = None) -> None:
         """Replace the next ``n`` slots of ``aspect`` with newly drawn clips."""
         if n <= 0:
             return
         slots = self.slots[aspect]
         scenes = [self._draw(rng, aspect) for _ in range(n)]
-        latents, alpha = encode_scenes(scenes, encode)
+        latents, alpha = encode_scenes(scenes, encode, renderer)
         for j, scene in enumerate(scenes):
             k = (self.cursor[aspect] + j) % len(slots.scenes)
             slots.latents[k], slots.alpha[k], slots.scenes[k] = latents[j].half(), alpha[j].half(), scene

@@ -56,7 +56,7 @@ from toyworld.model import (
     deepen_from,
 )
 from toyworld.pool import LatentPool
-from toyworld.render import render_frame
+from toyworld.renderer import Renderer
 from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
 from toyworld.world import BASE_RADIUS, FPS, NUM_FRAMES, SIZES
 
@@ -136,6 +136,9 @@ class TrainOptions:
     latent_stat_clips: int = 64
     refresh: int = 2
     threads: int | None = None
+    #: Processes that render the clips (0: the trainer's own). On a GPU a step is shorter than drawing its batch
+    #: (or its conditioning frames) on one core; the data is the same with any number.
+    render_workers: int = 0
     #: "auto" trains on CUDA where there is one; the recipe is the same, the steps only come faster.
     device: str = "auto"
     #: Start from the VAE of a saved model (its directory) instead of training stage 1 again.
@@ -236,6 +239,7 @@ class Trainer:
         self.history: list[dict] = []
         self.vae_check: dict | None = None
         self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves, options.object_radius)
+        self.renderer = Renderer(options.render_workers)
         self.checkpoint = Path(options.checkpoint_dir) / "state.pt"
         self.pool_file = Path(options.checkpoint_dir) / "pool.pt"
         if self.checkpoint.exists():
@@ -345,7 +349,8 @@ class Trainer:
         if name == "transformer" and not self.pool.slots:
             started = time.monotonic()
             self.vae.eval()
-            self.pool.fill(np.random.default_rng([self.options.seed, 7]), self._encode)
+            self.pool.fill(np.random.default_rng([self.options.seed, 7]), self._encode,
+                           chunk=32 * max(1, self.options.render_workers), renderer=self.renderer)
             state.elapsed_s += time.monotonic() - started
             log.info("latent pool of %d clips encoded in %.0f s", self.options.pool, time.monotonic() - started)
         last_save = time.monotonic()
@@ -394,7 +399,7 @@ class Trainer:
         rng = _rng(o, "vae", step)
         aspect = pick_aspect(rng)
         batch = make_batch(rng, aspect, clips_per_batch(aspect, o.vae_batch), caption_drop=0.0,
-                           radius=o.object_radius)
+                           radius=o.object_radius, renderer=self.renderer)
         for group in self.vae_optimizer.param_groups:
             group["lr"] = lr
         self.vae.train()
@@ -484,7 +489,7 @@ class Trainer:
         aspect = pick_aspect(rng)
         self.vae.eval()
         z, alpha, scenes = self.pool.take(rng, aspect, clips_per_batch(aspect, o.transformer_batch))
-        self.pool.refresh(rng, aspect, o.refresh, self._encode)
+        self.pool.refresh(rng, aspect, o.refresh, self._encode, self.renderer)
         captions = [
             training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
             for scene in scenes
@@ -524,7 +529,7 @@ class Trainer:
         if appended:
             # A clean frame appended at a frame index (loop / blend / keyframes): encoded alone, as an image.
             index = [self._condition_index(rng) for _ in range(n)]
-            picked = np.stack([render_frame(scene, k) for scene, k in zip(scenes, index)])[:, None]
+            picked = self.renderer.frames(scenes, index)[:, None]
             picked = torch.from_numpy(picked).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
             with torch.no_grad():
                 frame_latents = self._encode(picked)
@@ -656,6 +661,7 @@ FLAG_HELP = {
     "pool": "encoded clips kept for stage 2",
     "threads": "torch CPU threads (default: torch's choice)",
     "refresh": "pool clips re-drawn per step",
+    "render_workers": "processes rendering the clips (0: in the trainer's process)",
     "device": "auto (CUDA where there is one), cpu, cuda",
     "vae_from": "a saved model whose VAE to reuse (skips stage 1)",
     "decoder_only": "with --vae-from, stage 1 trains its decoder alone (the latents keep their meaning)",
@@ -720,7 +726,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = parse_args(argv)
     trainer = Trainer(options)
-    trainer.run()
+    try:
+        trainer.run()
+    finally:
+        trainer.renderer.close()
     out = trainer.export()
     log.info("saved %s", out)
 

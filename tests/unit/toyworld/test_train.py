@@ -137,6 +137,28 @@ def test_the_object_radius_option_sizes_every_clip_the_run_draws(tmp_path):
     assert {scene.radius for slots in trainer.pool.slots.values() for scene in slots.scenes} == {0.3}
 
 
+def test_render_workers_change_the_speed_of_a_run_and_nothing_else(tmp_path, monkeypatch):
+    """The clips are drawn in the trainer's process and only rendered in the workers: the same data either way."""
+    monkeypatch.setattr("toyworld.renderer.MIN_PARALLEL", 1)  # every batch of the tiny run goes to the workers
+    runs = []
+    for workers in (0, 2):
+        trainer = Trainer(_options(tmp_path / str(workers), render_workers=workers, pool=16, transformer_batch=4,
+                                   vae_batch=2, vae_steps=2, transformer_steps=2, frame_condition=1.0))
+        try:
+            trainer.run()
+        finally:
+            trainer.renderer.close()
+        runs.append(trainer)
+    serial, parallel = runs
+    assert parallel.renderer.workers == 2
+    for name in ("vae", "transformer", "text_encoder"):
+        ours, theirs = getattr(serial, name).state_dict(), getattr(parallel, name).state_dict()
+        assert all(torch.allclose(ours[k], theirs[k], atol=1e-6) for k in ours), name
+    for aspect, slots in serial.pool.slots.items():
+        assert slots.scenes == parallel.pool.slots[aspect].scenes
+        assert torch.equal(slots.latents, parallel.pool.slots[aspect].latents)
+
+
 def test_the_device_option_resolves_auto_to_what_this_machine_has():
     from toyworld.train import resolve_device
 
