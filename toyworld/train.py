@@ -80,6 +80,8 @@ OVERLAP_LATENT_FRAMES = (OVERLAP_FRAMES - 1) // 2 + 1
 #: The longest pass a clip from nothing is stretched into (``reelbot.json`` ``stretch_frames``): 5 s at the
 #: generation rate; a longer clip is made at a lower rate and interpolated up.
 STRETCH_FRAMES = 41
+#: Clips per still step, as a multiple of the batch: one latent frame instead of nine, so about as many tokens.
+STILL_BATCH_FACTOR = 8
 
 
 @dataclass
@@ -116,6 +118,10 @@ class TrainOptions:
     #: ``KEYFRAME_INDEX + 1`` frames): the engine's text-only draft pass is that long, and its last frame is the
     #: keyframe the clip is then made around, so the draft is trained as it is used.
     short_clips: float = 0.25
+    #: Share of steps trained on still frames: the clips' first latent frame alone (an image, as the causal VAE
+    #: encodes frame 0), ``STILL_BATCH_FACTOR`` times as many of them for about the same tokens. What an object
+    #: looks like (its shape) is a property of one frame; a still step teaches it to nine times as many clips.
+    still_frames: float = 0.0
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
     #: Share of moves drawn as windows of a long move that rests at the frame's edge (``scene.LONG_MOVE_TRAVEL``),
@@ -488,7 +494,9 @@ class Trainer:
         rng = _rng(o, "transformer", step)
         aspect = pick_aspect(rng)
         self.vae.eval()
-        z, alpha, scenes = self.pool.take(rng, aspect, clips_per_batch(aspect, o.transformer_batch))
+        still = o.still_frames > 0 and rng.random() < o.still_frames
+        count = clips_per_batch(aspect, o.transformer_batch) * (STILL_BATCH_FACTOR if still else 1)
+        z, alpha, scenes = self.pool.take(rng, aspect, count)
         self.pool.refresh(rng, aspect, o.refresh, self._encode, self.renderer)
         captions = [
             training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
@@ -496,14 +504,16 @@ class Trainer:
         ]
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
-        appended = rng.random() < o.frame_condition
-        if not appended and rng.random() < o.short_clips:
+        appended = not still and rng.random() < o.frame_condition
+        if still:
+            z, alpha = z[:, :, :1], alpha[:, :1]
+        elif not appended and rng.random() < o.short_clips:
             z, alpha = z[:, :, :DRAFT_LATENT_FRAMES], alpha[:, :DRAFT_LATENT_FRAMES]
         n, channels, frames, h, w = z.shape
 
         # What the clip is given clean: a prefix of 1..F-1 latent frames (animate / extend / recut), and for the
-        # whole batch maybe one frame appended at a frame index (keyframes / loop / blend).
-        prefix = self._prefixes(rng, scenes, frames)
+        # whole batch maybe one frame appended at a frame index (keyframes / loop / blend). A still has neither.
+        prefix = torch.zeros(n, dtype=torch.long) if still else self._prefixes(rng, scenes, frames)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
@@ -571,7 +581,7 @@ class Trainer:
         moving = torch.maximum(alpha.view(n, frames, h * w)[:, 1:], alpha.view(n, frames, h * w)[:, :-1])
         temporal_weight = 1 + o.object_weight * moving
         temporal_error = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean(dim=-1)
-        temporal = (temporal_weight * temporal_error).sum() / temporal_weight.sum()
+        temporal = (temporal_weight * temporal_error).sum() / temporal_weight.sum().clamp(min=1.0)  # 0 for a still
         loss = flow + o.temporal_weight * temporal
 
         for group in self.optimizer.param_groups:
@@ -671,6 +681,7 @@ FLAG_HELP = {
     "middle_frame": "share of appended frames placed at the middle frame (keyframes)",
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
+    "still_frames": "share of steps trained on clips' first frames alone (images), 8x as many per step",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",
     "overlap_prefix": "share of prefixes exactly the engine's pass overlap (5 latent frames)",

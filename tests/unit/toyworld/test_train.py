@@ -204,6 +204,31 @@ def test_text_only_batches_are_cut_to_the_keyframe_drafts_length_when_asked(tmp_
     assert frames_seen == [DRAFT_LATENT_FRAMES, full] and draft.shape[2] == DRAFT_LATENT_FRAMES < full
 
 
+def test_still_steps_train_first_frames_alone_eight_times_as_many_and_no_other_step_changes(tmp_path):
+    from toyworld.train import STILL_BATCH_FACTOR
+
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, frame_condition=0.0))
+    trainer.run()  # fills the latent pool
+    seen = []
+    hook = trainer.transformer.register_forward_pre_hook(
+        lambda module, args, kwargs: seen.append(
+            (kwargs["hidden_states"].shape[0], kwargs["video_coords"][0, 0].unique().numel())),
+        with_kwargs=True,
+    )
+    try:
+        losses = []
+        for share in (1.0, 0.0):
+            trainer.options.still_frames = share
+            losses.append(trainer.transformer_step(0, 1e-4))
+    finally:
+        hook.remove()
+    assert all(math.isfinite(loss) for loss in losses)
+    (still_clips, still_frames), (clips, frames) = seen
+    assert still_frames == 1 and frames > 1
+    assert still_clips == STILL_BATCH_FACTOR * clips
+    assert parse_args(["--still-frames", "0.3"]).still_frames == 0.3
+
+
 def test_long_move_windows_can_be_trained_only_as_continuations_of_the_engines_overlap(trained):
     from toyworld.scene import sample_scene
     from toyworld.train import OVERLAP_LATENT_FRAMES
