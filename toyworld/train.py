@@ -43,7 +43,7 @@ import click
 import numpy as np
 import torch
 
-from toyworld.captions import LANGUAGES, training_caption
+from toyworld.captions import LANGUAGES, caption, training_caption
 from toyworld.completion import completion_table
 from toyworld.data import clips_per_batch, make_batch, pick_aspect
 from toyworld.model import (
@@ -58,7 +58,7 @@ from toyworld.model import (
 from toyworld.pool import LatentPool
 from toyworld.renderer import Renderer
 from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
-from toyworld.world import BASE_RADIUS, FPS, NUM_FRAMES, SIZES
+from toyworld.world import BACKGROUNDS, BASE_RADIUS, CORE_SHAPES, FPS, NUM_FRAMES, SIZES
 
 log = logging.getLogger("toyworld.train")
 
@@ -122,6 +122,10 @@ class TrainOptions:
     #: encodes frame 0), ``STILL_BATCH_FACTOR`` times as many of them for about the same tokens. What an object
     #: looks like (its shape) is a property of one frame; a still step teaches it to nine times as many clips.
     still_frames: float = 0.0
+    #: Still steps show each of a third of their clips as a circle, a square and a triangle, with one caption
+    #: template, one noise and one noise level: the shape word is all that differs inside a triplet, so its
+    #: effect is not drowned by everything else that differs between clips (the model ignored it).
+    shape_triplets: bool = False
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
     #: Share of moves drawn as windows of a long move that rests at the frame's edge (``scene.LONG_MOVE_TRAVEL``),
@@ -487,6 +491,24 @@ class Trainer:
                 prefix[i] = OVERLAP_LATENT_FRAMES if overlap else 1 + rng.integers(frames - 1)
         return prefix
 
+    def _shape_triplets(self, rng: np.random.Generator, scenes: list) -> tuple:
+        """The first frame of each of the first third of ``scenes`` as each core shape, captioned alike."""
+        base = scenes[: len(scenes) // len(CORE_SHAPES)]
+        triplets = [replace(scene, shape=shape) for scene in base for shape in CORE_SHAPES]
+        frames = self.renderer.frames(triplets, [0] * len(triplets))[:, None]  # (n, 1, H, W, 3)
+        video = torch.from_numpy(frames).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
+        with torch.no_grad():
+            z = self._encode(video)
+        background = torch.tensor([BACKGROUNDS[scene.background] for scene in triplets]).view(-1, 1, 1, 1, 3)
+        covered = (torch.from_numpy(frames).int() - background).abs().sum(-1).gt(24).float()  # (n, 1, H, W)
+        alpha = torch.nn.functional.adaptive_max_pool3d(covered.unsqueeze(1), z.shape[2:]).squeeze(1)
+        captions = []
+        for scene in base:
+            language, template = LANGUAGES[rng.integers(2)], int(rng.integers(2**31))
+            captions += [caption(replace(scene, shape=shape), language, np.random.default_rng(template))
+                         for shape in CORE_SHAPES]
+        return z, alpha.to(self.device), triplets, captions
+
     def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
 
@@ -502,6 +524,9 @@ class Trainer:
             training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
             for scene in scenes
         ]
+        triplets = still and o.shape_triplets
+        if triplets:
+            z, alpha, scenes, captions = self._shape_triplets(rng, scenes)
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
         appended = not still and rng.random() < o.frame_condition
@@ -525,6 +550,9 @@ class Trainer:
         decisive = (torch.rand(n) < o.high_noise) & ((prefix > 0) | appended)
         sigma = torch.where(decisive, 0.9 + 0.1 * torch.rand(n), sigma).clamp(1e-3, 1.0).to(device)
         noise = torch.randn(z.shape, device=device)  # torch.manual_seed seeds every device
+        if triplets:  # one noise level and one noise per triplet
+            group = len(CORE_SHAPES)
+            sigma, noise = sigma[::group].repeat_interleave(group), noise[::group].repeat_interleave(group, dim=0)
         s = sigma.view(-1, 1, 1, 1, 1)
         x_t = (1 - s) * z + s * noise
 
@@ -681,6 +709,7 @@ FLAG_HELP = {
     "middle_frame": "share of appended frames placed at the middle frame (keyframes)",
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
+    "shape_triplets": "still steps show clips as circle, square and triangle from one noise and caption template",
     "still_frames": "share of steps trained on clips' first frames alone (images), 8x as many per step",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",

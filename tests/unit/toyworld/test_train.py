@@ -229,6 +229,23 @@ def test_still_steps_train_first_frames_alone_eight_times_as_many_and_no_other_s
     assert parse_args(["--still-frames", "0.3"]).still_frames == 0.3
 
 
+def test_shape_triplets_differ_in_the_shape_alone(tmp_path):
+    from toyworld.world import CORE_SHAPES, SHAPES_ZH
+
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, still_frames=1.0,
+                               shape_triplets=True))
+    trainer.run()  # fills the latent pool
+    scenes = trainer.pool.slots["1:1"].scenes[:7]
+    z, alpha, triplets, captions = trainer._shape_triplets(np.random.default_rng(0), scenes)
+    assert z.shape[:3] == (6, 4, 1) and alpha.shape == (6, 1, 8, 8) and alpha.amax(dim=(1, 2, 3)).min() == 1
+    assert [scene.shape for scene in triplets] == list(CORE_SHAPES) * 2
+    for group in range(2):
+        words = [caption.replace(shape, "*").replace(SHAPES_ZH[shape], "*")
+                 for caption, shape in zip(captions[3 * group:3 * group + 3], CORE_SHAPES)]
+        assert len(set(words)) == 1 and "*" in words[0]
+    assert math.isfinite(trainer.transformer_step(0, 1e-4))
+
+
 def test_long_move_windows_can_be_trained_only_as_continuations_of_the_engines_overlap(trained):
     from toyworld.scene import sample_scene
     from toyworld.train import OVERLAP_LATENT_FRAMES
