@@ -120,7 +120,7 @@ class TrainOptions:
     short_clips: float = 0.25
     #: Share of steps trained on still frames: the clips' first latent frame alone (an image, as the causal VAE
     #: encodes frame 0), ``STILL_BATCH_FACTOR`` times as many of them for about the same tokens. What an object
-    #: looks like (its shape) is a property of one frame; a still step teaches it to nine times as many clips.
+    #: looks like (its shape) is a property of one frame; a still step teaches it to eight times as many clips.
     still_frames: float = 0.0
     #: Still steps show each of a third of their clips as a circle, a square and a triangle, with one caption
     #: template, one noise and one noise level: the shape word is all that differs inside a triplet, so its
