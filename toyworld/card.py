@@ -76,7 +76,8 @@ def _long_clip_lines(metrics: dict) -> list[str]:
 #: Options shown in a run's command line when they differ from these (the recipe's defaults).
 _SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
           "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
-          "short_clips": 0.25, "still_frames": 0.0, "shape_triplets": False, "confusable_colours": 0.25,
+          "short_clips": 0.25, "still_frames": 0.0, "shape_triplets": False, "shape_contrast": 0.0,
+          "confusable_colours": 0.25,
           "long_moves": 1.0, "overlap_prefix": 0.5,
           "windows_as_continuations": False, "object_radius": BASE_RADIUS, "device": "auto",
           "vae_from": None, "decoder_only": False, "init_from": None}

@@ -103,6 +103,38 @@ def paired_prompts(count: int, seed: int = HELD_OUT_SEED, confusable: float = 0.
     return prompts
 
 
+def shape_prompts(count: int, seed: int = HELD_OUT_SEED + 47) -> list[Prompt]:
+    """``count`` prompts in English-Chinese pairs whose objects are circles, squares and triangles in turn (the
+    shapes the issue asks to tell apart), every motion but spin among them (a spin turns a square into a
+    diamond on the way)."""
+    rng = np.random.default_rng(seed)
+    motions = [m for m in MOTIONS if m != "spin"]
+    prompts = []
+    for i in range(0, count, 2):
+        k = i // 2
+        drawn = sample_scene(rng, aspect=ASPECTS[k % len(ASPECTS)], motion=motions[k % len(motions)])
+        scene = Scene(**{**drawn.to_dict(), "shape": CORE_SHAPES[k % len(CORE_SHAPES)]})
+        for language in LANGUAGES[: min(2, count - i)]:
+            prompts.append(Prompt(scene, language, caption(scene, language, rng), seed + k))
+    return prompts
+
+
+def shape_summary(records: list[dict]) -> dict:
+    """Per language: how often circle, square and triangle read back as themselves, and what each read as."""
+    summary = {}
+    for language in LANGUAGES:
+        rows = [r for r in records if r["language"] == language and "core_shape" in r["match"]]
+        if not rows:
+            continue
+        read_as: dict[str, dict[str, int]] = {}
+        for r in rows:
+            seen = read_as.setdefault(r["truth"]["shape"], {})
+            seen[r["read_as"]] = seen.get(r["read_as"], 0) + 1
+        right = float(np.mean([r["match"]["core_shape"] for r in rows]))
+        summary[language] = {"prompts": len(rows), "core_shape": right, "read_as": read_as}
+    return summary
+
+
 def newcomer_prompts(count: int, seed: int = HELD_OUT_SEED + 31) -> list[Prompt]:
     """``count`` prompts the way a newcomer types them: colour, shape and motion, no background; English-Chinese
     pairs of one scene and seed (the scene's background is what the world drew, not what the prompt says)."""
@@ -202,12 +234,12 @@ class Evaluator:
                     measured = classify(clip).facts()
                     truth = {k: getattr(prompt.scene, k) for k in FACTS}
                     match = {k: measured[k] == truth[k] for k in FACTS}
+                    record = {"prompt": prompt.text, "language": prompt.language, "aspect": aspect,
+                              "seed": prompt.seed, "truth": truth, "measured": measured, "match": match}
                     if truth["shape"] in CORE_SHAPES:  # told apart from the other two core shapes only
-                        match["core_shape"] = classify(clip, CORE_SHAPES).shape == truth["shape"]
-                    records.append({
-                        "prompt": prompt.text, "language": prompt.language, "aspect": aspect, "seed": prompt.seed,
-                        "truth": truth, "measured": measured, "match": match,
-                    })
+                        record["read_as"] = classify(clip, CORE_SHAPES).shape
+                        match["core_shape"] = record["read_as"] == truth["shape"]
+                    records.append(record)
         return records
 
     def newcomer(self, prompts: list[Prompt], complete: bool = True) -> dict:
@@ -493,6 +525,13 @@ def markdown(metrics: dict) -> str:
                     f"{m['background']:.0%}"
                     for where, slices in metrics["colour_slices"].items() for name, m in slices.items()
                     if m["prompts"])]
+    if metrics.get("shapes"):
+        lines += ["", "## Circle, square and triangle", "",
+                  "| language | prompts | shape right | read as |", "|---|---|---|---|",
+                  *(f"| {language} | {m['prompts']} | {m['core_shape']:.0%} | "
+                    + "; ".join(f"{shape}: " + ", ".join(f"{seen} {n}" for seen, n in sorted(m["read_as"][shape].items()))
+                                for shape in CORE_SHAPES if shape in m["read_as"]) + " |"
+                    for language, m in metrics["shapes"].items())]
     if metrics.get("newcomer"):
         lines += ["", "## Prompts without a background (colour, shape, motion only; 16:9)", "",
                   "| prompt completion | language | prompts | colour | object visible |", "|---|---|---|---|---|",
@@ -537,7 +576,7 @@ def markdown(metrics: dict) -> str:
 def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int = HELD_OUT_SEED,
              batch: int = 10, steps: int | None = None, guidance: float | None = None, animate: int = 16,
              confusable: int = 28, newcomer: int = 0, jumps: int = 0, loops: int = 0, recuts: int = 0,
-             remixes: int = 0, extends: int = 0) -> dict:
+             remixes: int = 0, extends: int = 0, shapes: int = 0) -> dict:
     started = time.monotonic()
     evaluator = Evaluator(model, batch=batch, steps=steps, guidance=guidance)
     held_out = paired_prompts(prompts, seed)
@@ -557,7 +596,9 @@ def evaluate(model: Path, prompts: int = 100, edit_sources: int = 6, seed: int =
     long_jumps = {f"{seconds}": evaluator.jumps(long_moves[:jumps], seconds) for seconds in (5, 10)} if jumps else {}
     periodic = [p for p in paired_prompts(9 * loops, seed + 65_537) if p.scene.motion in PERIODIC][:loops]
     recut_moves = [p for p in paired_prompts(9 * recuts, seed + 131_071) if p.scene.motion in DIRECTIONS][:recuts]
+    shape_records = evaluator.adherence(shape_prompts(shapes, seed + 47)) if shapes else []
     metrics = {
+        "shapes": shape_summary(shape_records), "shape_records": shape_records,
         "newcomer": newcomers, "jumps": long_jumps,
         "loops": evaluator.loops(periodic) if periodic else {},
         "recuts": evaluator.recuts(recut_moves) if recut_moves else {},
@@ -598,10 +639,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--recuts", type=int, default=0, help="moves recut after 1 s to stand still")
     parser.add_argument("--remixes", type=int, default=0, help="5 s moves remixed to green through the engine")
     parser.add_argument("--extends", type=int, default=0, help="5 s moves continued by 5 s through the engine")
+    parser.add_argument("--shapes", type=int, default=0, help="prompts of circles, squares and triangles in turn")
     args = parser.parse_args(argv)
     metrics = evaluate(
         Path(args.model), args.prompts, args.edits, args.seed, args.batch, args.steps, args.guidance, args.animate,
-        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts, args.remixes, args.extends,
+        args.confusable, args.newcomer, args.jumps, args.loops, args.recuts, args.remixes, args.extends, args.shapes,
     )
     print(markdown({**metrics, "records": metrics["records"]}))
 

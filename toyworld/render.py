@@ -144,12 +144,18 @@ def coverage(shape: str, p: Pose, width: int, height: int) -> np.ndarray:
     return np.clip(0.5 - d * r, 0.0, 1.0).astype(np.float32)
 
 
-def render_frame(scene: Scene, index: int) -> np.ndarray:
-    """Frame ``index`` of the clip alone (uint8, H x W x 3): a conditioning frame without drawing the whole clip."""
+def render_still(scene: Scene, index: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frame ``index`` of the clip alone (uint8, H x W x 3) and its coverage (H x W), without the whole clip."""
     width, height = SIZES[scene.aspect]
     full = pose(scene)
     one = Pose(*(v[index : index + 1] for v in (full.cx, full.cy, full.radius, full.angle)))
-    return _paint(scene, coverage(scene.shape, one, width, height))[0]
+    alpha = coverage(scene.shape, one, width, height)
+    return _paint(scene, alpha)[0], alpha[0]
+
+
+def render_frame(scene: Scene, index: int) -> np.ndarray:
+    """Frame ``index`` of the clip alone (uint8, H x W x 3): a conditioning frame without drawing the whole clip."""
+    return render_still(scene, index)[0]
 
 
 def _paint(scene: Scene, alpha: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
-from toyworld.render import render, render_frame
+from toyworld.render import render, render_frame, render_still
 from toyworld.scene import Scene
 
 #: Below this many scenes a batch is rendered in the trainer's own process: shipping it costs more than it saves.
@@ -22,6 +22,10 @@ MIN_PARALLEL = 32
 
 def _frame(job: tuple[Scene, int]) -> np.ndarray:
     return render_frame(*job)
+
+
+def _still(job: tuple[Scene, int]) -> tuple[np.ndarray, np.ndarray]:
+    return render_still(*job)
 
 
 class Renderer:
@@ -46,6 +50,11 @@ class Renderer:
     def frames(self, scenes: list[Scene], indices: list[int]) -> np.ndarray:
         """Frame ``indices[i]`` of each scene, stacked (N, H, W, 3)."""
         return np.stack(self._map(_frame, list(zip(scenes, indices))))
+
+    def stills(self, scenes: list[Scene], indices: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``indices[i]`` of each scene (N, H, W, 3) and the object's coverage in it (N, H, W)."""
+        frames, alphas = zip(*self._map(_still, list(zip(scenes, indices))))
+        return np.stack(frames), np.stack(alphas)
 
     def close(self) -> None:
         if self._executor is not None:

@@ -58,7 +58,7 @@ from toyworld.model import (
 from toyworld.pool import LatentPool
 from toyworld.renderer import Renderer
 from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
-from toyworld.world import BACKGROUNDS, BASE_RADIUS, CORE_SHAPES, FPS, NUM_FRAMES, SIZES
+from toyworld.world import BASE_RADIUS, CORE_SHAPES, FPS, NUM_FRAMES, SIZES
 
 log = logging.getLogger("toyworld.train")
 
@@ -126,6 +126,10 @@ class TrainOptions:
     #: template, one noise and one noise level: the shape word is all that differs inside a triplet, so its
     #: effect is not drowned by everything else that differs between clips (the model ignored it).
     shape_triplets: bool = False
+    #: With ``shape_triplets``: weight of a second flow loss on each clip's velocity less its triplet's mean.
+    #: Inside a triplet only the shape differs, so this term is the shape word's effect at its own scale; in the
+    #: plain flow loss it is a sliver beside position, colour and noise.
+    shape_contrast: float = 0.0
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
     #: Share of moves drawn as windows of a long move that rests at the frame's edge (``scene.LONG_MOVE_TRAVEL``),
@@ -247,6 +251,8 @@ class Trainer:
         self.stage = STAGES[0]
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
+        #: Running within-triplet error against that of ignoring the shape word (``shape_contrast`` steps only).
+        self.contrast: float | None = None
         self.vae_check: dict | None = None
         self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves, options.object_radius)
         self.renderer = Renderer(options.render_workers)
@@ -390,9 +396,13 @@ class Trainer:
                     state.planned_steps = state.step + int(remaining / state.seconds_per_step)
                 log.info("%s: %.3f s/step, about %s steps", name, state.seconds_per_step, state.planned_steps)
             if state.step % 50 == 0:
-                self.history.append({"stage": name, "step": state.step, "loss": round(state.loss, 5),
-                                     "elapsed_s": round(state.elapsed_s, 1)})
-                log.info("%s step %d loss %.4f (%.0f s)", name, state.step, state.loss, state.elapsed_s)
+                entry = {"stage": name, "step": state.step, "loss": round(state.loss, 5),
+                         "elapsed_s": round(state.elapsed_s, 1)}
+                if self.contrast is not None and name == "transformer":
+                    entry["shape_contrast"] = round(self.contrast, 4)
+                self.history.append(entry)
+                log.info("%s step %d loss %.4f (%.0f s)%s", name, state.step, state.loss, state.elapsed_s,
+                         f", shape contrast {self.contrast:.3f}" if "shape_contrast" in entry else "")
             if time.monotonic() - last_save > self.options.checkpoint_minutes * 60:
                 self.save()
                 last_save = time.monotonic()
@@ -495,19 +505,24 @@ class Trainer:
         """The first frame of each of the first third of ``scenes`` as each core shape, captioned alike."""
         base = scenes[: len(scenes) // len(CORE_SHAPES)]
         triplets = [replace(scene, shape=shape) for scene in base for shape in CORE_SHAPES]
-        frames = self.renderer.frames(triplets, [0] * len(triplets))[:, None]  # (n, 1, H, W, 3)
-        video = torch.from_numpy(frames).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
+        frames, covered = self.renderer.stills(triplets, [0] * len(triplets))
+        video = torch.from_numpy(frames[:, None]).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
         with torch.no_grad():
             z = self._encode(video)
-        background = torch.tensor([BACKGROUNDS[scene.background] for scene in triplets]).view(-1, 1, 1, 1, 3)
-        covered = (torch.from_numpy(frames).int() - background).abs().sum(-1).gt(24).float()  # (n, 1, H, W)
-        alpha = torch.nn.functional.adaptive_max_pool3d(covered.unsqueeze(1), z.shape[2:]).squeeze(1)
+        covered = torch.from_numpy(covered)[:, None, None]  # (n, 1, 1, H, W)
+        alpha = torch.nn.functional.adaptive_max_pool3d(covered, z.shape[2:]).squeeze(1)
         captions = []
         for scene in base:
             language, template = LANGUAGES[rng.integers(2)], int(rng.integers(2**31))
             captions += [caption(replace(scene, shape=shape), language, np.random.default_rng(template))
                          for shape in CORE_SHAPES]
         return z, alpha.to(self.device), triplets, captions
+
+    @staticmethod
+    def _within_triplets(values: torch.Tensor) -> torch.Tensor:
+        """Each clip's ``values`` less its triplet's mean: what the shape word alone changes."""
+        grouped = values.view(-1, len(CORE_SHAPES), *values.shape[1:])
+        return (grouped - grouped.mean(dim=1, keepdim=True)).flatten(0, 1)
 
     def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
@@ -520,13 +535,15 @@ class Trainer:
         count = clips_per_batch(aspect, o.transformer_batch) * (STILL_BATCH_FACTOR if still else 1)
         z, alpha, scenes = self.pool.take(rng, aspect, count)
         self.pool.refresh(rng, aspect, o.refresh, self._encode, self.renderer)
-        captions = [
-            training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop, partial=o.partial_captions)
-            for scene in scenes
-        ]
         triplets = still and o.shape_triplets
         if triplets:
             z, alpha, scenes, captions = self._shape_triplets(rng, scenes)
+        else:
+            captions = [
+                training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop,
+                                 partial=o.partial_captions)
+                for scene in scenes
+            ]
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
         appended = not still and rng.random() < o.frame_condition
@@ -611,6 +628,16 @@ class Trainer:
         temporal_error = (x0_pred.diff(dim=1) - x0.diff(dim=1)).pow(2).mean(dim=-1)
         temporal = (temporal_weight * temporal_error).sum() / temporal_weight.sum().clamp(min=1.0)  # 0 for a still
         loss = flow + o.temporal_weight * temporal
+        if triplets and o.shape_contrast:
+            # The flow loss again, on what differs inside each triplet: the shape word's whole effect, which is
+            # a sliver of the flow error (position, colour and noise are shared) and was being ignored.
+            contrast_error = (self._within_triplets(velocity) - self._within_triplets(target)).pow(2).mean(dim=-1)
+            contrast = (weight * contrast_error).sum() / weight.sum().clamp(min=1.0)
+            loss = loss + o.shape_contrast * contrast
+            # Against the error of a model the shape word does not move (1.0): below 1, the word is being used.
+            spread = (weight * self._within_triplets(target).pow(2).mean(dim=-1)).sum() / weight.sum().clamp(min=1.0)
+            ratio = (contrast / spread.clamp(min=1e-8)).item()
+            self.contrast = ratio if self.contrast is None else 0.95 * self.contrast + 0.05 * ratio
 
         for group in self.optimizer.param_groups:
             group["lr"] = lr
@@ -710,6 +737,7 @@ FLAG_HELP = {
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
     "shape_triplets": "still steps show clips as circle, square and triangle from one noise and caption template",
+    "shape_contrast": "with --shape-triplets, weight of the flow loss on what differs inside a triplet",
     "still_frames": "share of steps trained on clips' first frames alone (images), 8x as many per step",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",

@@ -97,7 +97,7 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     trainer.run()
     model = trainer.export(tmp_path / "model")
     metrics = evaluate(model, prompts=2, edit_sources=1, steps=2, batch=2, animate=2, confusable=2, loops=2,
-                       recuts=2, extends=1)
+                       recuts=2, extends=1, shapes=2)
     assert metrics["colour_slices"]["confusable set"]["confusable"]["prompts"] == 2
     assert set(metrics["by_language"]) == {"en", "zh"}
     assert {"remix_turns_green", "remix_keeps_background", "recut_keeps_prefix", "loop_closes"} <= set(metrics["edits"])
@@ -106,6 +106,8 @@ def test_the_evaluation_of_a_saved_model_writes_json_a_report_and_the_model_card
     assert metrics["extends"]["clips"] == 1 and metrics["extends"]["largest_back_px"] >= 0.0
     assert "## Loops of periodic motions" in (model / REPORT_FILE).read_text()
     assert "5 s moves extended by 5 s" in (model / REPORT_FILE).read_text()
+    assert metrics["shapes"]["en"]["prompts"] == 1 and sum(metrics["shapes"]["zh"]["read_as"]["circle"].values()) == 1
+    assert "## Circle, square and triangle" in (model / REPORT_FILE).read_text()
     assert json.loads((model / "eval.json").read_text())["prompts"] == 2
     assert "| en |" in (model / REPORT_FILE).read_text()
     assert "| en | 1 |" in (model / "README.md").read_text()
@@ -200,6 +202,29 @@ def test_the_summary_scores_the_core_shapes_on_their_own():
 
     summary = summarise([record("circle", True), record("square", False), record("star", None)])
     assert summary["en"]["core_shape"] == 0.5 and summary["en"]["core_shape_prompts"] == 2
+
+
+def test_shape_prompts_pair_the_languages_and_take_circle_square_and_triangle_in_turn():
+    from toyworld.evaluate import shape_prompts
+    from toyworld.world import CORE_SHAPES, SHAPES_ZH
+
+    prompts = shape_prompts(12)
+    assert [p.scene.shape for p in prompts[::2]] == list(CORE_SHAPES) * 2
+    assert all(p.scene == q.scene and p.seed == q.seed for p, q in zip(prompts[::2], prompts[1::2], strict=True))
+    assert all(p.scene.shape in p.text or SHAPES_ZH[p.scene.shape] in p.text for p in prompts)
+    assert "spin" not in {p.scene.motion for p in prompts} and len({p.scene.motion for p in prompts}) > 3
+
+
+def test_the_shape_summary_says_what_each_shape_was_read_as():
+    from toyworld.evaluate import shape_summary
+
+    def record(shape, read_as):
+        return {"language": "zh", "truth": {"shape": shape}, "read_as": read_as,
+                "match": {"core_shape": shape == read_as}}
+
+    summary = shape_summary([record("square", "circle"), record("square", "square"), record("circle", "circle")])
+    assert set(summary) == {"zh"} and summary["zh"]["core_shape"] == pytest.approx(2 / 3)
+    assert summary["zh"]["read_as"] == {"square": {"circle": 1, "square": 1}, "circle": {"circle": 1}}
 
 
 def test_a_move_that_eases_to_rest_at_the_edge_is_judged_by_its_moving_speed():

@@ -37,6 +37,16 @@ def test_single_frames_rendered_in_workers_are_those_of_the_whole_clip(scenes, w
         np.testing.assert_array_equal(frame, render(scene)[0][index])
 
 
+def test_stills_carry_the_frame_and_the_objects_coverage_in_it(scenes, workers):
+    indices = [(3 * i) % 17 for i in range(len(scenes))]
+    frames, alphas = workers.stills(scenes, indices)
+    assert alphas.shape == (len(scenes), 64, 96)
+    for frame, alpha, scene, index in zip(frames, alphas, scenes, indices, strict=True):
+        clip, coverage = render(scene)
+        np.testing.assert_array_equal(frame, clip[index])
+        np.testing.assert_array_equal(alpha, coverage[index])
+
+
 def test_a_renderer_without_workers_starts_no_processes_and_closes_twice(scenes):
     renderer = Renderer(0)
     assert renderer.frames(scenes[:3], [0, 8, 16]).shape == (3, 64, 96, 3)

@@ -246,6 +246,27 @@ def test_shape_triplets_differ_in_the_shape_alone(tmp_path):
     assert math.isfinite(trainer.transformer_step(0, 1e-4))
 
 
+def test_shape_contrast_reads_one_for_a_model_the_shape_word_does_not_move(tmp_path):
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, still_frames=1.0,
+                               shape_triplets=True, shape_contrast=2.0))
+    trainer.run()  # fills the latent pool
+    grouped = torch.arange(12.0).view(4, 3)
+    assert torch.allclose(Trainer._within_triplets(grouped.view(12, 1)).view(4, 3).sum(dim=1), torch.zeros(4))
+
+    def blind(module, args, kwargs, output):  # every clip of a triplet gets the triplet's mean velocity
+        velocity = output[0]
+        return (velocity.view(-1, 3, *velocity.shape[1:]).mean(dim=1).repeat_interleave(3, dim=0),)
+
+    hook = trainer.transformer.register_forward_hook(blind, with_kwargs=True)
+    try:
+        assert math.isfinite(trainer.transformer_step(0, 1e-4))
+    finally:
+        hook.remove()
+    assert trainer.contrast == pytest.approx(1.0)
+    assert math.isfinite(trainer.transformer_step(1, 1e-4)) and trainer.contrast != pytest.approx(1.0)
+    assert parse_args(["--shape-contrast", "4"]).shape_contrast == 4.0
+
+
 def test_long_move_windows_can_be_trained_only_as_continuations_of_the_engines_overlap(trained):
     from toyworld.scene import sample_scene
     from toyworld.train import OVERLAP_LATENT_FRAMES
