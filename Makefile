@@ -39,7 +39,7 @@ train-toy: $(STAMP)
 	$(BIN)/python -m toyworld.evaluate --model engine/models/toy
 
 eval-toy: $(STAMP)
-	$(BIN)/python -m toyworld.evaluate --model engine/models/toy --prompts 200 --newcomer 64 --jumps 16 --loops 16 --recuts 16 --remixes 6 --extends 8
+	$(BIN)/python -m toyworld.evaluate --model engine/models/toy --prompts 200 --newcomer 64 --jumps 16 --loops 16 --recuts 16 --remixes 6 --extends 8 --shapes 60
 
 train-captioner: $(STAMP)
 	nice -n 10 $(BIN)/python -m toyworld.captioner.train --out engine/models/captioner --minutes 24

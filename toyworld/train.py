@@ -251,7 +251,7 @@ class Trainer:
         self.stage = STAGES[0]
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
-        #: Running within-triplet error against that of ignoring the shape word (``shape_contrast`` steps only).
+        #: Running within-triplet error against that of drawing a triplet alike (``shape_contrast`` steps only).
         self.contrast: float | None = None
         self.vae_check: dict | None = None
         self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves, options.object_radius)
@@ -634,7 +634,8 @@ class Trainer:
             contrast_error = (self._within_triplets(velocity) - self._within_triplets(target)).pow(2).mean(dim=-1)
             contrast = (weight * contrast_error).sum() / weight.sum().clamp(min=1.0)
             loss = loss + o.shape_contrast * contrast
-            # Against the error of a model the shape word does not move (1.0): below 1, the word is being used.
+            # Against the error of drawing the three alike (1.0). At low noise the shape shows in the noisy
+            # latents themselves; above sigma 0.9 only the word can tell them apart.
             spread = (weight * self._within_triplets(target).pow(2).mean(dim=-1)).sum() / weight.sum().clamp(min=1.0)
             ratio = (contrast / spread.clamp(min=1e-8)).item()
             self.contrast = ratio if self.contrast is None else 0.95 * self.contrast + 0.05 * ratio

@@ -246,7 +246,7 @@ def test_shape_triplets_differ_in_the_shape_alone(tmp_path):
     assert math.isfinite(trainer.transformer_step(0, 1e-4))
 
 
-def test_shape_contrast_reads_one_for_a_model_the_shape_word_does_not_move(tmp_path):
+def test_shape_contrast_reads_one_for_a_model_that_draws_a_triplet_alike(tmp_path):
     trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, still_frames=1.0,
                                shape_triplets=True, shape_contrast=2.0))
     trainer.run()  # fills the latent pool
