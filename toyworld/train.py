@@ -29,6 +29,7 @@ Motion is the hard part; the design choices that serve it:
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import logging
 import math
@@ -519,10 +520,26 @@ class Trainer:
         return z, alpha.to(self.device), triplets, captions
 
     @staticmethod
-    def _within_triplets(values: torch.Tensor) -> torch.Tensor:
-        """Each clip's ``values`` less its triplet's mean: what the shape word alone changes."""
-        grouped = values.view(-1, len(CORE_SHAPES), *values.shape[1:])
-        return (grouped - grouped.mean(dim=1, keepdim=True)).flatten(0, 1)
+    def _triplet_contrast(velocity: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> tuple:
+        """The flow error on each pair's difference inside a triplet, and the same error for drawing the pair alike.
+
+        Pairs count alike: each pair's error is taken relative to its own difference, then scaled back by the
+        batch's mean difference. Unweighted, a triangle's latents (far from a circle's) took the whole term and
+        a square (close to a circle) none: mid-run the triangle came out pointed and the square a circle's twin.
+        """
+        group = len(CORE_SHAPES)
+        v, t = (x.view(-1, group, *x.shape[1:]) for x in (velocity, target))
+        w = weight.view(-1, group, weight.shape[-1])
+        errors, spreads = [], []
+        for i, j in itertools.combinations(range(group), 2):
+            both = torch.maximum(w[:, i], w[:, j])
+            apart = t[:, i] - t[:, j]
+            errors.append((both * ((v[:, i] - v[:, j]) - apart).pow(2).mean(dim=-1)).sum(dim=1))
+            spreads.append((both * apart.pow(2).mean(dim=-1)).sum(dim=1))
+        error, spread = torch.stack(errors), torch.stack(spreads).clamp(min=1e-8)  # (pairs, triplets)
+        relative = (error / spread).mean()
+        scale = spread.mean().detach() / weight.sum().clamp(min=1.0) * len(velocity)
+        return relative * scale, relative.item()
 
     def transformer_step(self, step: int, lr: float) -> float:
         from diffusers import LTXConditionPipeline as P
@@ -631,13 +648,10 @@ class Trainer:
         if triplets and o.shape_contrast:
             # The flow loss again, on what differs inside each triplet: the shape word's whole effect, which is
             # a sliver of the flow error (position, colour and noise are shared) and was being ignored.
-            contrast_error = (self._within_triplets(velocity) - self._within_triplets(target)).pow(2).mean(dim=-1)
-            contrast = (weight * contrast_error).sum() / weight.sum().clamp(min=1.0)
+            contrast, ratio = self._triplet_contrast(velocity, target, weight)
             loss = loss + o.shape_contrast * contrast
-            # Against the error of drawing the three alike (1.0). At low noise the shape shows in the noisy
-            # latents themselves; above sigma 0.9 only the word can tell them apart.
-            spread = (weight * self._within_triplets(target).pow(2).mean(dim=-1)).sum() / weight.sum().clamp(min=1.0)
-            ratio = (contrast / spread.clamp(min=1e-8)).item()
+            # Against drawing a pair alike (1.0). At low noise the shape shows in the noisy latents themselves;
+            # above sigma 0.9 only the word can tell them apart.
             self.contrast = ratio if self.contrast is None else 0.95 * self.contrast + 0.05 * ratio
 
         for group in self.optimizer.param_groups:

@@ -250,8 +250,17 @@ def test_shape_contrast_reads_one_for_a_model_that_draws_a_triplet_alike(tmp_pat
     trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, still_frames=1.0,
                                shape_triplets=True, shape_contrast=2.0))
     trainer.run()  # fills the latent pool
-    grouped = torch.arange(12.0).view(4, 3)
-    assert torch.allclose(Trainer._within_triplets(grouped.view(12, 1)).view(4, 3).sum(dim=1), torch.zeros(4))
+    target = torch.randn(6, 5, 4)
+    weight = torch.ones(6, 5)
+    right, ratio = Trainer._triplet_contrast(target, target, weight)
+    assert right == 0 and ratio == 0
+    # A square close to the circle counts as much as a triangle far from it: half of each pair's difference
+    # missed reads 0.25 whatever the differences' sizes.
+    far = target.clone()
+    far[2::3] *= 10
+    half = far.view(2, 3, 5, 4).clone()
+    half = (half - half.mean(dim=1, keepdim=True)) * 0.5 + half.mean(dim=1, keepdim=True)
+    assert Trainer._triplet_contrast(half.view(6, 5, 4), far, weight)[1] == pytest.approx(0.25)
 
     def blind(module, args, kwargs, output):  # every clip of a triplet gets the triplet's mean velocity
         velocity = output[0]
