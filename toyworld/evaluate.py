@@ -496,6 +496,12 @@ def language_pairs(records: list[dict]) -> dict:
             "direction": discordant(moves, "motion")}
 
 
+def _read_as(read_as: dict[str, dict[str, int]]) -> str:
+    """"circle: circle 4; square: circle 3, square 1": what each core shape was read as, in a table cell."""
+    return "; ".join(f"{shape}: " + ", ".join(f"{seen} {n}" for seen, n in sorted(read_as[shape].items()))
+                     for shape in CORE_SHAPES if shape in read_as)
+
+
 def markdown(metrics: dict) -> str:
     lines = [
         "# Toy model evaluation", "",
@@ -528,9 +534,7 @@ def markdown(metrics: dict) -> str:
     if metrics.get("shapes"):
         lines += ["", "## Circle, square and triangle", "",
                   "| language | prompts | shape right | read as |", "|---|---|---|---|",
-                  *(f"| {language} | {m['prompts']} | {m['core_shape']:.0%} | "
-                    + "; ".join(f"{shape}: " + ", ".join(f"{seen} {n}" for seen, n in sorted(m["read_as"][shape].items()))
-                                for shape in CORE_SHAPES if shape in m["read_as"]) + " |"
+                  *(f"| {language} | {m['prompts']} | {m['core_shape']:.0%} | {_read_as(m['read_as'])} |"
                     for language, m in metrics["shapes"].items())]
     if metrics.get("newcomer"):
         lines += ["", "## Prompts without a background (colour, shape, motion only; 16:9)", "",

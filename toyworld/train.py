@@ -127,9 +127,9 @@ class TrainOptions:
     #: template, one noise and one noise level: the shape word is all that differs inside a triplet, so its
     #: effect is not drowned by everything else that differs between clips (the model ignored it).
     shape_triplets: bool = False
-    #: With ``shape_triplets``: weight of a second flow loss on each clip's velocity less its triplet's mean.
-    #: Inside a triplet only the shape differs, so this term is the shape word's effect at its own scale; in the
-    #: plain flow loss it is a sliver beside position, colour and noise.
+    #: With ``shape_triplets``: weight of a second flow loss on the difference between each pair of a triplet's
+    #: velocities (``Trainer._triplet_contrast``). Inside a triplet only the shape differs, so this term is the
+    #: shape word's effect at its own scale; in the plain flow loss it is a sliver beside position and colour.
     shape_contrast: float = 0.0
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
@@ -252,7 +252,7 @@ class Trainer:
         self.stage = STAGES[0]
         self.states = {name: StageState() for name in STAGES}
         self.history: list[dict] = []
-        #: Running within-triplet error against that of drawing a triplet alike (``shape_contrast`` steps only).
+        #: Running error on triplets' pair differences against drawing each pair alike (``shape_contrast`` steps).
         self.contrast: float | None = None
         self.vae_check: dict | None = None
         self.pool = LatentPool(options.pool, options.confusable_colours, options.long_moves, options.object_radius)
