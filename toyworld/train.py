@@ -56,7 +56,7 @@ from toyworld.model import (
     count_parameters,
     deepen_from,
 )
-from toyworld.pool import LatentPool
+from toyworld.pool import LatentPool, encode_scenes
 from toyworld.renderer import Renderer
 from toyworld.tokenizer import MAX_TOKENS, build_tokenizer
 from toyworld.world import BASE_RADIUS, CORE_SHAPES, FPS, NUM_FRAMES, SIZES
@@ -127,6 +127,10 @@ class TrainOptions:
     #: template, one noise and one noise level: the shape word is all that differs inside a triplet, so its
     #: effect is not drowned by everything else that differs between clips (the model ignored it).
     shape_triplets: bool = False
+    #: Share of steps on shape triplets of whole clips, cut to the keyframe draft's length and given no frame:
+    #: the engine draws an object's shape in that text-only draft pass, not in a still, and shapes learnt on
+    #: stills alone (a pointed triangle) did not carry over into clips (run c1).
+    triplet_clips: float = 0.0
     #: With ``shape_triplets``: weight of a second flow loss on the difference between each pair of a triplet's
     #: velocities (``Trainer._triplet_contrast``). Inside a triplet only the shape differs, so this term is the
     #: shape word's effect at its own scale; in the plain flow loss it is a sliver beside position and colour.
@@ -502,16 +506,20 @@ class Trainer:
                 prefix[i] = OVERLAP_LATENT_FRAMES if overlap else 1 + rng.integers(frames - 1)
         return prefix
 
-    def _shape_triplets(self, rng: np.random.Generator, scenes: list) -> tuple:
-        """The first frame of each of the first third of ``scenes`` as each core shape, captioned alike."""
-        base = scenes[: len(scenes) // len(CORE_SHAPES)]
+    def _shape_triplets(self, rng: np.random.Generator, scenes: list, clips: bool = False) -> tuple:
+        """Each of the first third of ``scenes`` as each core shape, captioned alike: its first frame, or with
+        ``clips`` the whole clip (the caller cuts it to the draft's length)."""
+        base = scenes[: max(1, len(scenes) // len(CORE_SHAPES))]
         triplets = [replace(scene, shape=shape) for scene in base for shape in CORE_SHAPES]
-        frames, covered = self.renderer.stills(triplets, [0] * len(triplets))
-        video = torch.from_numpy(frames[:, None]).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
-        with torch.no_grad():
-            z = self._encode(video)
-        covered = torch.from_numpy(covered)[:, None, None]  # (n, 1, 1, H, W)
-        alpha = torch.nn.functional.adaptive_max_pool3d(covered, z.shape[2:]).squeeze(1)
+        if clips:
+            z, alpha = encode_scenes(triplets, self._encode, self.renderer)
+        else:
+            frames, covered = self.renderer.stills(triplets, [0] * len(triplets))
+            video = torch.from_numpy(frames[:, None]).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
+            with torch.no_grad():
+                z = self._encode(video)
+            covered = torch.from_numpy(covered)[:, None, None]  # (n, 1, 1, H, W)
+            alpha = torch.nn.functional.adaptive_max_pool3d(covered, z.shape[2:]).squeeze(1)
         captions = []
         for scene in base:
             language, template = LANGUAGES[rng.integers(2)], int(rng.integers(2**31))
@@ -549,12 +557,13 @@ class Trainer:
         aspect = pick_aspect(rng)
         self.vae.eval()
         still = o.still_frames > 0 and rng.random() < o.still_frames
+        clip_triplets = not still and o.triplet_clips > 0 and rng.random() < o.triplet_clips
         count = clips_per_batch(aspect, o.transformer_batch) * (STILL_BATCH_FACTOR if still else 1)
         z, alpha, scenes = self.pool.take(rng, aspect, count)
         self.pool.refresh(rng, aspect, o.refresh, self._encode, self.renderer)
-        triplets = still and o.shape_triplets
+        triplets = (still and o.shape_triplets) or clip_triplets
         if triplets:
-            z, alpha, scenes, captions = self._shape_triplets(rng, scenes)
+            z, alpha, scenes, captions = self._shape_triplets(rng, scenes, clips=clip_triplets)
         else:
             captions = [
                 training_caption(scene, LANGUAGES[rng.integers(2)], rng, drop=o.caption_drop,
@@ -563,16 +572,16 @@ class Trainer:
             ]
         frame_rate = float(FRAME_RATES[rng.integers(len(FRAME_RATES))])
         device = self.device
-        appended = not still and rng.random() < o.frame_condition
+        appended = not still and not clip_triplets and rng.random() < o.frame_condition
         if still:
             z, alpha = z[:, :, :1], alpha[:, :1]
-        elif not appended and rng.random() < o.short_clips:
+        elif clip_triplets or (not appended and rng.random() < o.short_clips):
             z, alpha = z[:, :, :DRAFT_LATENT_FRAMES], alpha[:, :DRAFT_LATENT_FRAMES]
         n, channels, frames, h, w = z.shape
 
         # What the clip is given clean: a prefix of 1..F-1 latent frames (animate / extend / recut), and for the
         # whole batch maybe one frame appended at a frame index (keyframes / loop / blend). A still has neither.
-        prefix = torch.zeros(n, dtype=torch.long) if still else self._prefixes(rng, scenes, frames)
+        prefix = torch.zeros(n, dtype=torch.long) if still or clip_triplets else self._prefixes(rng, scenes, frames)
         cond = (torch.arange(frames).view(1, -1) < prefix.view(-1, 1)).float().to(device)  # (n, F)
 
         # Noise levels leaning towards high noise (logit-normal centred at 0.3, mixed with uniform). A given frame
@@ -752,6 +761,7 @@ FLAG_HELP = {
     "high_noise": "share of frame-conditioned clips trained at sigma 0.9-1",
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
     "shape_triplets": "still steps show clips as circle, square and triangle from one noise and caption template",
+    "triplet_clips": "share of steps on shape triplets of whole clips at the draft's length, text only",
     "shape_contrast": "with --shape-triplets, weight of the flow loss on what differs inside a triplet",
     "still_frames": "share of steps trained on clips' first frames alone (images), 8x as many per step",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",

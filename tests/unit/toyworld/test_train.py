@@ -246,6 +246,35 @@ def test_shape_triplets_differ_in_the_shape_alone(tmp_path):
     assert math.isfinite(trainer.transformer_step(0, 1e-4))
 
 
+def test_triplet_clips_train_the_draft_pass_on_whole_clips_in_three_shapes_without_a_given_frame(tmp_path):
+    from toyworld.train import DRAFT_LATENT_FRAMES
+    from toyworld.world import CORE_SHAPES
+
+    trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, frame_condition=1.0,
+                               prefix_condition=1.0, triplet_clips=1.0, shape_contrast=2.0))
+    trainer.run()  # fills the latent pool
+    scenes = trainer.pool.slots["1:1"].scenes[:6]
+    z, alpha, triplets, _ = trainer._shape_triplets(np.random.default_rng(0), scenes, clips=True)
+    full = trainer.pool.slots["1:1"].latents.shape[2]
+    assert z.shape[:3] == (6, 4, full) and alpha.shape == (6, full, 8, 8)
+    assert [scene.shape for scene in triplets] == list(CORE_SHAPES) * 2
+    assert not torch.equal(z[0], z[1]) and not torch.equal(z[1], z[2])  # the shapes were drawn, not copied
+    seen = []
+    hook = trainer.transformer.register_forward_pre_hook(
+        lambda module, args, kwargs: seen.append((kwargs["hidden_states"].shape, kwargs["timestep"])),
+        with_kwargs=True,
+    )
+    try:
+        assert math.isfinite(trainer.transformer_step(0, 1e-4))
+    finally:
+        hook.remove()
+    ((shape, timestep),) = seen
+    assert shape[0] % 3 == 0 and shape[1] in (DRAFT_LATENT_FRAMES * 8 * 8, DRAFT_LATENT_FRAMES * 12 * 8)  # none appended
+    assert (timestep > 0).all()  # no clean prefix: every token is generated, as in the engine's draft pass
+    assert trainer.contrast is not None
+    assert parse_args(["--triplet-clips", "0.3"]).triplet_clips == 0.3
+
+
 def test_shape_contrast_reads_one_for_a_model_that_draws_a_triplet_alike(tmp_path):
     trainer = Trainer(_options(tmp_path, vae_steps=0, transformer_steps=0, pool=64, still_frames=1.0,
                                shape_triplets=True, shape_contrast=2.0))
