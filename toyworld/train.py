@@ -131,7 +131,7 @@ class TrainOptions:
     #: the engine draws an object's shape in that text-only draft pass, not in a still, and shapes learnt on
     #: stills alone (a pointed triangle) did not carry over into clips (run c1).
     triplet_clips: float = 0.0
-    #: With ``shape_triplets``: weight of a second flow loss on the difference between each pair of a triplet's
+    #: On shape triplets (``shape_triplets``, ``triplet_clips``): weight of a second flow loss on the difference between each pair of a triplet's
     #: velocities (``Trainer._triplet_contrast``). Inside a triplet only the shape differs, so this term is the
     #: shape word's effect at its own scale; in the plain flow loss it is a sliver beside position and colour.
     shape_contrast: float = 0.0
@@ -762,7 +762,7 @@ FLAG_HELP = {
     "short_clips": "share of batches without an appended frame cut to the keyframe draft's length",
     "shape_triplets": "still steps show clips as circle, square and triangle from one noise and caption template",
     "triplet_clips": "share of steps on shape triplets of whole clips at the draft's length, text only",
-    "shape_contrast": "with --shape-triplets, weight of the flow loss on what differs inside a triplet",
+    "shape_contrast": "on shape triplets, weight of the flow loss on what differs inside a triplet",
     "still_frames": "share of steps trained on clips' first frames alone (images), 8x as many per step",
     "confusable_colours": "share of clips drawn from the colour pairs a caption can confuse (blue on green...)",
     "long_moves": "share of moves drawn as windows of a slower move that rests at the frame's edge",
