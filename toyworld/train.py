@@ -131,9 +131,10 @@ class TrainOptions:
     #: the engine draws an object's shape in that text-only draft pass, not in a still, and shapes learnt on
     #: stills alone (a pointed triangle) did not carry over into clips (run c1).
     triplet_clips: float = 0.0
-    #: On shape triplets (``shape_triplets``, ``triplet_clips``): weight of a second flow loss on the difference between each pair of a triplet's
-    #: velocities (``Trainer._triplet_contrast``). Inside a triplet only the shape differs, so this term is the
-    #: shape word's effect at its own scale; in the plain flow loss it is a sliver beside position and colour.
+    #: On shape triplets (``shape_triplets``, ``triplet_clips``): weight of a second flow loss on the difference
+    #: between each pair of a triplet's velocities (``Trainer._triplet_contrast``). Inside a triplet only the shape
+    #: differs, so this term is the shape word's effect at its own scale; in the plain flow loss it is a sliver
+    #: beside position and colour.
     shape_contrast: float = 0.0
     #: Share of the pool's clips drawn from ``CONFUSABLE_PAIRS`` (colour words the model swapped or blended).
     confusable_colours: float = 0.25
