@@ -31,14 +31,21 @@ class _Slots:
 
 
 def encode_scenes(
-    scenes: list[Scene], encode: Callable[[torch.Tensor], torch.Tensor], renderer: Renderer | None = None
+    scenes: list[Scene],
+    encode: Callable[[torch.Tensor], torch.Tensor],
+    renderer: Renderer | None = None,
+    frames: int | None = None,
 ):
-    """Render and encode scenes of one aspect: normalised latents and the object's coverage per latent."""
-    frames, alphas = zip(*(renderer or Renderer()).clips(scenes))
-    video = torch.from_numpy(np.stack(frames)).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
+    """Render and encode scenes of one aspect: normalised latents and the object's coverage per latent.
+
+    ``frames`` keeps only each clip's first frames (``1 + 2k``): the causal encoder gives their latents the values
+    the whole clip's first ``k + 1`` latent frames have, so a caller that cuts the latents anyway skips the rest.
+    """
+    clips, alphas = zip(*(renderer or Renderer()).clips(scenes))
+    video = torch.from_numpy(np.stack(clips)[:, :frames]).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)
     with torch.no_grad():
         latents = encode(video)
-    alpha = torch.from_numpy(np.stack(alphas))[:, ::2].unsqueeze(1)
+    alpha = torch.from_numpy(np.stack(alphas)[:, :frames])[:, ::2].unsqueeze(1)
     alpha = F.adaptive_max_pool3d(alpha, latents.shape[2:]).squeeze(1)
     return latents, alpha.to(latents.device)
 

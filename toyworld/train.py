@@ -513,7 +513,7 @@ class Trainer:
         base = scenes[: max(1, len(scenes) // len(CORE_SHAPES))]
         triplets = [replace(scene, shape=shape) for scene in base for shape in CORE_SHAPES]
         if clips:
-            z, alpha = encode_scenes(triplets, self._encode, self.renderer)
+            z, alpha = encode_scenes(triplets, self._encode, self.renderer, frames=KEYFRAME_INDEX + 1)
         else:
             frames, covered = self.renderer.stills(triplets, [0] * len(triplets))
             video = torch.from_numpy(frames[:, None]).permute(0, 4, 1, 2, 3).float().div_(127.5).sub_(1.0)

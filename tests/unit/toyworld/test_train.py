@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from toyworld.model import ModelConfig
+from toyworld.pool import encode_scenes
 from toyworld.train import Trainer, TrainOptions, parse_args
 
 TINY = ModelConfig(latent_channels=4, vae_channels=(8, 8), heads=2, head_dim=8, layers=1, text_dim=16, text_layers=1)
@@ -255,9 +256,15 @@ def test_triplet_clips_train_the_draft_pass_on_whole_clips_in_three_shapes_witho
     trainer.run()  # fills the latent pool
     scenes = trainer.pool.slots["1:1"].scenes[:6]
     z, alpha, triplets, _ = trainer._shape_triplets(np.random.default_rng(0), scenes, clips=True)
-    full = trainer.pool.slots["1:1"].latents.shape[2]
-    assert z.shape[:3] == (6, 4, full) and alpha.shape == (6, full, 8, 8)
+    assert z.shape[:3] == (6, 4, DRAFT_LATENT_FRAMES) and alpha.shape == (6, DRAFT_LATENT_FRAMES, 8, 8)
     assert [scene.shape for scene in triplets] == list(CORE_SHAPES) * 2
+    # The causal encoder gives the cut clip the whole clip's first latent frames (compared at the posterior's mode).
+    mode = lambda video: trainer.vae.encode(video).latent_dist.mode()  # noqa: E731
+    cut, cut_alpha = encode_scenes(triplets, mode, trainer.renderer, frames=2 * DRAFT_LATENT_FRAMES - 1)
+    whole, whole_alpha = encode_scenes(triplets, mode, trainer.renderer)
+    assert whole.shape[2] > DRAFT_LATENT_FRAMES
+    torch.testing.assert_close(cut, whole[:, :, :DRAFT_LATENT_FRAMES], rtol=1e-4, atol=1e-4)
+    assert torch.equal(cut_alpha, whole_alpha[:, :DRAFT_LATENT_FRAMES])
     assert not torch.equal(z[0], z[1]) and not torch.equal(z[1], z[2])  # the shapes were drawn, not copied
     seen = []
     hook = trainer.transformer.register_forward_pre_hook(
