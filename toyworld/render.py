@@ -20,8 +20,10 @@ _EXTENT, _GRID = 1.6, 161
 BOUNCE_HEIGHT, BOUNCE_HOPS = 0.3, 2
 #: Degrees a spin turns over one clip; below half of every spinnable shape's symmetry step per frame.
 SPIN_DEGREES = 150.0
-#: Scale at the start and end of a grow (a shrink is the reverse).
-GROW_FROM, GROW_TO = 0.55, 1.35
+#: Scale at the start and end of a grow (a shrink is the reverse). Models overshoot the range they are shown
+#: (run t1 drew a grow from 0.55 starting as a dot, invisible in 1 clip of 10), so the smallest end stays well
+#: above what a blurry decode loses, and the largest inside a 0.3-radius object's frame.
+GROW_FROM, GROW_TO = 0.7, 1.25
 
 
 @dataclass(frozen=True)
