@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING, fields
 from pathlib import Path
 
-from toyworld.world import BACKGROUNDS, BASE_RADIUS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
+from toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
 
 METRICS_FILE = "eval.json"
 #: Hand-written history of the weights (runs, fine-tunes, what is not met), kept beside them and appended to
@@ -73,23 +74,23 @@ def _long_clip_lines(metrics: dict) -> list[str]:
     return lines
 
 
-#: Options shown in a run's command line when they differ from these (the recipe's defaults).
-_SHOWN = {"vae_minutes": 15.0, "transformer_minutes": 75.0, "transformer_batch": 16, "lr": 5e-4, "pool": 2048,
-          "refresh": 2, "prefix_condition": 0.3, "frame_condition": 0.5, "middle_frame": 0.7, "high_noise": 0.4,
-          "short_clips": 0.25, "still_frames": 0.0, "shape_triplets": False, "shape_contrast": 0.0,
-          "confusable_colours": 0.25,
-          "long_moves": 1.0, "overlap_prefix": 0.5,
-          "windows_as_continuations": False, "object_radius": BASE_RADIUS, "device": "auto",
-          "vae_from": None, "decoder_only": False, "init_from": None}
+#: Options a run's command line leaves out: where it writes and how it uses the machine, not what it learns.
+_MACHINE = {"out", "checkpoint_dir", "checkpoint_minutes", "threads", "render_workers", "seed", "model"}
 _FLAGS = {"transformer_batch": "batch"}
 
 
 def _command(opts: dict) -> str:
+    """Every recipe option that differs from ``TrainOptions``' default, so the card's command repeats the run
+    (a hand-kept list of options fell behind the trainer: run t1's card lacked ``--triplet-clips``)."""
+    from toyworld.train import TrainOptions
+
     parts = ["python -m toyworld.train"]
-    for key, default in _SHOWN.items():
-        value = opts.get(key, default)
-        if value != default:
-            parts.append(f"--{_FLAGS.get(key, key).replace('_', '-')} {value}")
+    for option in fields(TrainOptions):
+        if option.name in _MACHINE or option.default is MISSING:
+            continue
+        value = opts.get(option.name, option.default)
+        if value != option.default:
+            parts.append(f"--{_FLAGS.get(option.name, option.name).replace('_', '-')} {value}")
     return " ".join(parts)
 
 
