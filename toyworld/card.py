@@ -76,13 +76,12 @@ def _long_clip_lines(metrics: dict) -> list[str]:
 
 #: Options a run's command line leaves out: where it writes and how it uses the machine, not what it learns.
 _MACHINE = {"out", "checkpoint_dir", "checkpoint_minutes", "threads", "render_workers", "seed", "model"}
-_FLAGS = {"transformer_batch": "batch"}
 
 
 def _command(opts: dict) -> str:
     """Every recipe option that differs from ``TrainOptions``' default, so the card's command repeats the run
     (a hand-kept list of options fell behind the trainer: run t1's card lacked ``--triplet-clips``)."""
-    from toyworld.train import TrainOptions
+    from toyworld.train import FLAG_NAMES, TrainOptions
 
     parts = ["python -m toyworld.train"]
     for option in fields(TrainOptions):
@@ -90,7 +89,7 @@ def _command(opts: dict) -> str:
             continue
         value = opts.get(option.name, option.default)
         if value != option.default:
-            parts.append(f"--{_FLAGS.get(option.name, option.name).replace('_', '-')} {value}")
+            parts.append(f"{FLAG_NAMES.get(option.name, '--' + option.name.replace('_', '-'))} {value}")
     return " ".join(parts)
 
 

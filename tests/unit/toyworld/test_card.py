@@ -7,7 +7,7 @@ from toyworld.card import STATUS_FILE, write_model_card
 SUMMARY = {"stages": {"transformer": {"step": 10, "elapsed_s": 60.0, "seconds_per_step": 6.0, "loss": 0.5}},
            "options": {"lr": 3e-4, "confusable_colours": 0.4, "windows_as_continuations": True,
                        "object_radius": 0.3, "decoder_only": True, "triplet_clips": 0.3, "vae_lr": 3e-4,
-                       "checkpoint_dir": "data/x", "render_workers": 14}, "parameters": {"transformer": 1000}}
+                       "checkpoint_dir": "data/x", "render_workers": 14, "transformer_batch": 32}, "parameters": {"transformer": 1000}}
 METRICS = {
     "by_language": {"en": {"prompts": 2, "color": 1.0, "direction": 0.5, "motion": 0.5, "shape": 0.0,
                            "core_shape": 1.0, "background": 1.0}},
@@ -25,7 +25,7 @@ def test_the_card_shows_the_run_command_metrics_and_colour_on_confusable_pairs(t
     assert "--lr 0.0003 --triplet-clips 0.3 --confusable-colours 0.4 --windows-as-continuations True --object-radius 0.3" in text
     assert "--decoder-only True" in text
     # Every recipe option the trainer has is shown where it differs; where the run wrote and its workers are not.
-    assert "--vae-lr 0.0003" in text and "--triplet-clips 0.3" in text
+    assert "--vae-lr 0.0003" in text and "--triplet-clips 0.3" in text and "--batch 32" in text
     assert "--checkpoint-dir" not in text and "--render-workers" not in text
     assert "| en | 2 | 100% | 50% | 50% | 0% | 100% | 100% |" in text
     assert "5 s: largest jump 1.5 frames' worth of motion, 100% of 2 without a jump over 2, 50% monotone" in text
