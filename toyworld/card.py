@@ -6,6 +6,7 @@ import json
 from dataclasses import MISSING, fields
 from pathlib import Path
 
+from toyworld.options import FLAG_NAMES, TrainOptions
 from toyworld.world import BACKGROUNDS, COLORS, FPS, MOTIONS, NUM_FRAMES, SHAPES, SIZES
 
 METRICS_FILE = "eval.json"
@@ -81,8 +82,6 @@ _MACHINE = {"out", "checkpoint_dir", "checkpoint_minutes", "threads", "render_wo
 def _command(opts: dict) -> str:
     """Every recipe option that differs from ``TrainOptions``' default, so the card's command repeats the run
     (a hand-kept list of options fell behind the trainer: run t1's card lacked ``--triplet-clips``)."""
-    from toyworld.train import FLAG_NAMES, TrainOptions
-
     parts = ["python -m toyworld.train"]
     for option in fields(TrainOptions):
         if option.name in _MACHINE or option.default is MISSING:
